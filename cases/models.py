@@ -1,0 +1,147 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from intake.models import AllegationCategory, InvolvedEmployee, Submission
+from routing.models import Priority, Queue, RoutingRule
+
+
+class Case(models.Model):
+    """A complaint's investigation record in a BPS queue. One per submission, whatever the
+    routing task does twice."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        TRIAGE = "triage", _("In triage")
+        ASSIGNED = "assigned", _("Assigned")
+        INVESTIGATING = "investigating", _("Under investigation")
+        FINDINGS_SUBMITTED = "findings_submitted", _("Findings submitted")
+        APPROVED = "approved", _("Approved by the commander")
+        CLOSED = "closed", _("Closed")
+        MEDIATED = "mediated", _("Resolved by mediation")
+        REFERRED = "referred", _("Referred elsewhere")
+        MERGED = "merged", _("Merged as duplicate")
+
+    submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="case")
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="cases")
+    rule = models.ForeignKey(
+        RoutingRule,
+        verbose_name=_("routed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rule_name = models.CharField(_("routed by rule"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    confidential = models.BooleanField(_("confidential"), default=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    due_date = models.DateField(_("due"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every change, so that two people editing at once cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["queue", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.submission.tracking_number
+
+
+class Finding(models.TextChoices):
+    SUSTAINED = "sustained", _("Sustained")
+    NOT_SUSTAINED = "not_sustained", _("Not sustained")
+    EXONERATED = "exonerated", _("Exonerated")
+    UNFOUNDED = "unfounded", _("Unfounded")
+    POLICY_FAILURE = "policy_failure", _("Policy failure")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    ADMIN_CLOSED = "admin_closed", _("Administratively closed")
+
+
+class Allegation(models.Model):
+    """One accusation (category and employee) with its own finding."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allegations")
+    category = models.CharField(_("category"), max_length=24, choices=AllegationCategory.choices)
+    involved = models.ForeignKey(
+        InvolvedEmployee,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="allegations",
+    )
+    finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} ({self.get_finding_display() or 'open'})"
+
+
+class Commendation(models.Model):
+    """A compliment's entry in the Chief's office queue."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        EMPLOYEE_CONFIRMED = "employee_confirmed", _("Employee identified")
+        DELIVERED = "delivered", _("Delivered to employee and supervisor")
+        CLOSED = "closed", _("Closed")
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.PROTECT, related_name="commendation"
+    )
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="commendations")
+    rule = models.ForeignKey(RoutingRule, null=True, on_delete=models.SET_NULL, related_name="+")
+    rule_name = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.submission.tracking_number
+
+
+class AuditEvent(models.Model):
+    """Append-only trail of every view and change of a case or commendation."""
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
+    )
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="audit")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    action = models.CharField(max_length=40)
+    detail = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit events are append-only.")

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ops import health
+from ops import views as ops_views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "staff/login/",
+        auth_views.LoginView.as_view(template_name="cases/login.html"),
+        name="staff-login",
+    ),
+    path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+    path("dev/mailbox/", ops_views.mailbox, name="dev-mailbox"),
+    path("dev/mailbox/<int:pk>/", ops_views.mailbox_message, name="dev-mailbox-message"),
+    path("", include("intake.urls")),
+]

@@ -1,0 +1,45 @@
+"""Tracking numbers: the public reference of a submission, e.g. C-2026-000123.
+
+Sequential per kind and year, never reused, never the database id. Status tokens: the secret
+in a status link; only its digest is stored."""
+
+import hashlib
+
+from django.db import IntegrityError, transaction
+from django.utils.crypto import salted_hmac
+
+from .models import Submission, TrackingCounter
+
+PREFIXES = {Submission.Kind.COMPLAINT: "C", Submission.Kind.COMPLIMENT: "K"}
+
+
+def tracking_number_next(*, kind: str, year: int) -> str:
+    """Take the next number for this kind and year. Must run inside the transaction that stores
+    the submission: the counter row stays locked until it commits, so concurrent submissions
+    queue up behind it, and a rolled-back submission gives its number back."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "take tracking numbers inside the transaction that stores the submission"
+        )
+    counter = TrackingCounter.objects.select_for_update().filter(kind=kind, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                TrackingCounter.objects.create(kind=kind, year=year)
+        except IntegrityError:
+            pass  # another transaction created it first; lock theirs
+        counter = TrackingCounter.objects.select_for_update().get(kind=kind, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{PREFIXES[kind]}-{year}-{counter.last:06d}"
+
+
+def status_token_for(idempotency_key: str) -> str:
+    """The status-link token of the submission stored under this key. Derived with the server's
+    secret, so that a repeated request (double click, a partner system's retry) gets the same
+    link back while nobody without the secret can compute one."""
+    return salted_hmac("candor.status-token", idempotency_key, algorithm="sha256").hexdigest()[:40]
+
+
+def status_token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,96 @@
+"""An anymail backend that keeps every message in the database instead of sending it.
+
+It goes through anymail's whole send path (payload, recipient status, message ids, the
+pre/post-send signals), so the code that sends notices runs exactly as it would against a real
+provider; only the last step differs. `make run` shows the messages at /dev/mailbox/."""
+
+import uuid
+
+import requests
+from anymail.backends.base import AnymailBaseBackend, BasePayload
+from anymail.exceptions import AnymailAPIError
+from anymail.message import AnymailRecipientStatus
+from django.db import transaction
+
+
+class CaptureBackend(AnymailBaseBackend):
+    esp_name = "Capture"
+
+    def build_message_payload(self, message, defaults):
+        return CapturePayload(message=message, defaults=defaults, backend=self)
+
+    def post_to_esp(self, payload, message):
+        from .models import CapturedEmail, CaptureFault
+
+        with transaction.atomic():
+            fault = CaptureFault.objects.select_for_update().filter(remaining__gt=0).first()
+            if fault is not None:
+                fault.remaining -= 1
+                fault.save(update_fields=["remaining"])
+        if fault is not None:
+            response = requests.Response()
+            response.status_code = fault.status_code
+            response.reason = "Simulated provider failure"
+            raise AnymailAPIError(
+                "Capture backend: simulated provider failure",
+                status_code=fault.status_code,
+                response=response,
+                email_message=message,
+                payload=payload,
+            )
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = content
+        email = CapturedEmail.objects.create(
+            message_id=uuid.uuid4().hex,
+            from_email=payload.from_email,
+            to=payload.recipient_emails,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+            headers={k: str(v) for k, v in message.extra_headers.items()},
+        )
+        return email
+
+    def parse_recipient_status(self, response, payload, message):
+        return {
+            address: AnymailRecipientStatus(message_id=response.message_id, status="sent")
+            for address in payload.recipient_emails
+        }
+
+
+class CapturePayload(BasePayload):
+    def init_payload(self):
+        self.recipient_emails = []
+        self.from_email = ""
+
+    def set_from_email(self, email):
+        self.from_email = str(email)
+
+    def add_recipient(self, recipient_type, email):
+        self.recipient_emails.append(email.addr_spec)
+
+    def set_subject(self, subject):
+        pass  # read from the message itself
+
+    def set_text_body(self, body):
+        pass
+
+    def set_html_body(self, body):
+        pass
+
+    def add_alternative(self, content, mimetype):
+        pass
+
+    def set_extra_headers(self, headers):
+        pass
+
+    def set_reply_to(self, emails):
+        pass
+
+    def set_metadata(self, metadata):
+        pass
+
+    def set_tags(self, tags):
+        pass

@@ -1,0 +1,180 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from intake.models import Submission
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+class Queue(models.Model):
+    """A named work list. BPS case queues hold complaints; the Chief's office queue holds
+    commendations. Staff see the queues they are members of."""
+
+    class Kind(models.TextChoices):
+        BPS = "bps", _("Professional Standards cases")
+        CHIEF = "chief", _("Chief's office commendations")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.BPS)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Cases are visible only to members and the employee is never alerted."),
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="queues")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("queue")
+        verbose_name_plural = _("queues")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    """Sends a submission to a queue. Rules are tried in `order`; the first whose every
+    condition holds wins (an empty condition holds for all). The catch-all matches everything
+    and always exists."""
+
+    class AppliesTo(models.TextChoices):
+        ANY = "any", _("Any submission")
+        COMPLAINT = "complaint", _("Complaints")
+        COMPLIMENT = "compliment", _("Compliments")
+
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+    applies_to = models.CharField(
+        _("applies to"), max_length=12, choices=AppliesTo.choices, default=AppliesTo.ANY
+    )
+    categories = models.JSONField(_("any of these allegation categories"), default=list, blank=True)
+    service_areas = models.ManyToManyField(
+        "directory.ServiceArea", verbose_name=_("in any of these areas"), blank=True
+    )
+    units = models.ManyToManyField(
+        "directory.Unit", verbose_name=_("about an employee of any of these units"), blank=True
+    )
+    keywords = models.CharField(
+        _("any of these words in the account"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated."),
+    )
+    queue = models.ForeignKey(
+        Queue, verbose_name=_("queue"), on_delete=models.PROTECT, related_name="rules"
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    due_days = models.PositiveIntegerField(_("due in (days from receipt)"), default=90)
+    confidential = models.BooleanField(_("confidential"), default=False)
+    is_catch_all = models.BooleanField(_("catch-all"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_catch_all"],
+                condition=models.Q(is_catch_all=True),
+                name="one_catch_all_rule",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notice(models.Model):
+    """An email the system sends. A row first, an email second: the row survives broker and
+    provider faults, and its unique key makes a redelivered task send nothing twice."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement to the submitter")
+        QUEUE_ALERT = "queue_alert", _("New submission alert to queue members")
+        COMPLAINT_EMPLOYEE = "complaint_employee", _("Notice of complaint to the employee")
+        COMPLAINT_SUPERVISOR = "complaint_supervisor", _("Notice of complaint to the supervisor")
+        COMMENDATION_EMPLOYEE = "commendation_employee", _("Commendation to the employee")
+        COMMENDATION_SUPERVISOR = "commendation_supervisor", _("Commendation to the supervisor")
+        STATUS_UPDATE = "status_update", _("Status update to the complainant")
+        OUTCOME = "outcome", _("Outcome to the complainant")
+        MESSAGE = "message", _("Message to the submitter")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        BOUNCED = "bounced", _("Bounced")
+        FAILED = "failed", _("Failed")
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # Distinguishes notices of the same kind that may legitimately repeat (one per status change,
+    # one per message); empty for the once-only kinds.
+    occasion = models.CharField(max_length=64, blank=True, default="")
+    recipient_email = models.EmailField()
+    recipient_name = models.CharField(max_length=200, blank=True)
+    employee = models.ForeignKey(
+        "directory.Employee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+    )
+    language = models.CharField(max_length=8, default="en")
+    context = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "kind", "recipient_email", "occasion"],
+                name="one_notice_per_occasion",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "dispatched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient_email}"
+
+    @property
+    def template_name(self) -> str:
+        return f"emails/{self.kind}"
+
+
+class DeliveryEvent(models.Model):
+    """A tracking event from the email provider's webhook. Providers may send an event more
+    than once; `event_id` makes the second one a no-op."""
+
+    notice = models.ForeignKey(Notice, null=True, on_delete=models.CASCADE, related_name="events")
+    event_id = models.CharField(max_length=200, unique=True)
+    event_type = models.CharField(max_length=30)
+    message_id = models.CharField(max_length=200, db_index=True)
+    recipient = models.EmailField(blank=True)
+    description = models.TextField(blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["occurred_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.recipient}"

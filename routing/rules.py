@@ -1,0 +1,37 @@
+"""Which queue a submission goes to: the routing rules, first match wins."""
+
+from intake.models import Submission
+
+from .models import RoutingRule
+
+
+def rule_matches(rule: RoutingRule, submission: Submission, *, unit_ids: set[int]) -> bool:
+    """Every condition the rule sets must hold; a condition left empty holds for all."""
+    if rule.is_catch_all:
+        return True
+    if rule.applies_to != RoutingRule.AppliesTo.ANY and rule.applies_to != submission.kind:
+        return False
+    if rule.categories and not set(rule.categories) & set(submission.categories or []):
+        return False
+    area_ids = {area.pk for area in rule.service_areas.all()}
+    if area_ids and submission.service_area_id not in area_ids:
+        return False
+    rule_unit_ids = {unit.pk for unit in rule.units.all()}
+    if rule_unit_ids and not rule_unit_ids & unit_ids:
+        return False
+    words = [w.strip().lower() for w in rule.keywords.split(",") if w.strip()]
+    return not (words and not any(w in submission.narrative.lower() for w in words))
+
+
+def rule_for(submission: Submission, *, unit_ids: set[int] = frozenset()) -> RoutingRule:
+    """The first active rule, in order, that matches; the catch-all when none does."""
+    rules = (
+        RoutingRule.objects.filter(active=True)
+        .select_related("queue")
+        .prefetch_related("service_areas", "units")
+        .order_by("is_catch_all", "order", "id")
+    )
+    for rule in rules:
+        if rule_matches(rule, submission, unit_ids=unit_ids):
+            return rule
+    return RoutingRule.objects.select_related("queue").get(is_catch_all=True)

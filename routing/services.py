@@ -1,0 +1,129 @@
+"""Routing a stored submission: roster match, rule, case or commendation, notices."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, Commendation
+from intake.models import Submission
+from intake.tracking import status_token_for
+
+from .dispatch import notice_dispatch, routing_dispatch
+from .matching import involved_match
+from .models import Notice
+from .notices import notice_queue
+from .rules import rule_for
+
+logger = logging.getLogger(__name__)
+
+
+def submission_route(*, submission_id: int) -> Submission:
+    """Route a submission exactly once: a case in its BPS queue (complaint) or a commendation in
+    the Chief's office queue (compliment), and the notices that follow. Safe to run twice or
+    concurrently: the submission row is locked and the case, commendation and notices are
+    unique per submission, so a second run finds the work done and changes nothing."""
+    new_notices: list[Notice] = []
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        if submission.routing_state == Submission.RoutingState.DONE:
+            return submission
+        involved = [
+            involved_match(person) for person in submission.employees.select_related("employee")
+        ]
+        unit_ids = {person.employee.unit_id for person in involved if person.employee_id}
+        rule = rule_for(submission, unit_ids=unit_ids)
+        due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
+
+        if submission.kind == Submission.Kind.COMPLAINT:
+            Case.objects.get_or_create(
+                submission=submission,
+                defaults={
+                    "queue": rule.queue,
+                    "rule": rule,
+                    "rule_name": rule.name,
+                    "priority": rule.priority,
+                    "confidential": rule.confidential or rule.queue.confidential,
+                    "due_date": due,
+                },
+            )
+        else:
+            Commendation.objects.get_or_create(
+                submission=submission,
+                defaults={"queue": rule.queue, "rule": rule, "rule_name": rule.name},
+            )
+
+        new_notices += _acknowledgement(submission)
+        new_notices += _queue_alerts(submission, rule.queue)
+
+        submission.routing_state = Submission.RoutingState.DONE
+        submission.routed_at = timezone.now()
+        submission.next_step_due = due if submission.kind == Submission.Kind.COMPLAINT else None
+        submission.save(update_fields=["routing_state", "routed_at", "next_step_due"])
+        ids = [notice.pk for notice in new_notices]
+        transaction.on_commit(lambda: notice_dispatch(notice_ids=ids))
+    logger.info("routed %s to %s by rule %r", submission.tracking_number, rule.queue, rule.name)
+    return submission
+
+
+def status_url(submission: Submission) -> str:
+    token = status_token_for(submission.idempotency_key)
+    return settings.PORTAL_BASE_URL + reverse("intake:status", args=[token])
+
+
+def _acknowledgement(submission: Submission) -> list[Notice]:
+    notice = notice_queue(
+        submission=submission,
+        kind=Notice.Kind.ACKNOWLEDGEMENT,
+        recipient_email=submission.submitter_email,
+        recipient_name=submission.submitter_name,
+        language=submission.language,
+        context={"status_url": status_url(submission)},
+    )
+    return [notice] if notice else []
+
+
+def _queue_alerts(submission: Submission, queue) -> list[Notice]:
+    notices = []
+    for member in queue.members.filter(is_active=True).exclude(email=""):
+        notice = notice_queue(
+            submission=submission,
+            kind=Notice.Kind.QUEUE_ALERT,
+            recipient_email=member.email,
+            recipient_name=member.get_full_name(),
+            context={"queue": queue.name},
+        )
+        if notice:
+            notices.append(notice)
+    return notices
+
+
+def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str, int]:
+    """Dispatch again what has waited too long: submissions not routed and notices not sent
+    (broker was down, a worker died, the provider failed). Rows are claimed with
+    SKIP LOCKED, so two sweepers never take the same row."""
+    older_than = older_than or timedelta(seconds=settings.CANDOR_SWEEP_AFTER_SECONDS)
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        submissions = list(
+            Submission.objects.select_for_update(skip_locked=True)
+            .exclude(routing_state=Submission.RoutingState.DONE)
+            .filter(received_at__lt=cutoff)
+            .exclude(routing_dispatched_at__gte=cutoff)
+            .order_by("received_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        routed = routing_dispatch(submission_ids=submissions)
+    with transaction.atomic():
+        notices = list(
+            Notice.objects.select_for_update(skip_locked=True)
+            .filter(state=Notice.State.QUEUED, created_at__lt=cutoff)
+            .exclude(dispatched_at__gte=cutoff)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        sent = notice_dispatch(notice_ids=notices)
+    return {"submissions": routed, "notices": sent}

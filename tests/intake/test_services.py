@@ -1,0 +1,57 @@
+import pytest
+
+from intake.models import InvolvedEmployee, Submission
+from intake.services import EmployeeData, SubmissionData, WitnessData, submission_create
+
+pytestmark = pytest.mark.django_db
+
+
+def data(**overrides):
+    return SubmissionData(kind="complaint", narrative="He pushed me against the car.", **overrides)
+
+
+def test_submission_is_stored_with_people_attached_and_pending_routing():
+    receipt = submission_create(
+        data=data(
+            employees=[
+                EmployeeData(name="Ana Morales", badge="1003"),
+                EmployeeData(description="tall, red hair"),
+            ],
+            witnesses=[WitnessData(name="Sam", contact="314-555-0100")],
+        )
+    )
+    submission = receipt.submission
+    assert receipt.created
+    assert submission.tracking_number.startswith("C-")
+    assert submission.routing_state == Submission.RoutingState.PENDING
+    assert list(submission.employees.values_list("badge", flat=True)) == ["1003", ""]
+    assert submission.witnesses.get().contact == "314-555-0100"
+    assert (
+        InvolvedEmployee.objects.filter(submission=submission, match_state="unmatched").count() == 2
+    )
+
+
+def test_routing_is_dispatched_only_after_commit(run_on_commit):
+    with run_on_commit(execute=False) as callbacks:
+        receipt = submission_create(data=data())
+    assert len(callbacks) == 1
+    assert Submission.objects.get().routing_state == Submission.RoutingState.PENDING
+    callbacks[0]()
+    receipt.submission.refresh_from_db()
+    assert receipt.submission.routing_state == Submission.RoutingState.QUEUED
+    assert receipt.submission.routing_dispatched_at is not None
+
+
+def test_same_idempotency_key_stores_one_submission_and_returns_the_same_receipt():
+    first = submission_create(data=data(), idempotency_key="double-click")
+    second = submission_create(data=data(), idempotency_key="double-click")
+    assert first.created and not second.created
+    assert second.submission.pk == first.submission.pk
+    assert second.status_token == first.status_token
+    assert Submission.objects.count() == 1
+
+
+def test_status_token_is_not_stored_in_clear():
+    receipt = submission_create(data=data())
+    stored = Submission.objects.filter(status_token_digest=receipt.status_token).exists()
+    assert not stored

@@ -1,0 +1,155 @@
+"""A live Celery worker on the real Redis, against the real PostgreSQL test database.
+
+The worker is a separate process, as in production: it acknowledges late, can be killed, and
+reads the test database through its own connections. Tests here use transactional databases
+so that what they store is committed and visible to it."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+import redis
+from django.db import connection
+
+from config.celery import app
+from tests.services import reachable, unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def redis_broker_url():
+    """A Redis database of its own (the last of 16), emptied first."""
+    url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis"):
+        unavailable("integration tests need a real Redis: set REDIS_URL")
+    if not reachable(url):
+        unavailable(f"Redis at {urlparse(url).netloc} does not answer")
+    parsed = urlparse(url)
+    broker = urlunparse(parsed._replace(path="/15"))
+    redis.Redis.from_url(broker).flushdb()
+    return broker
+
+
+@pytest.fixture(scope="session")
+def postgres_test_url(django_db_setup, django_db_blocker):
+    if connection.vendor != "postgresql":
+        unavailable("integration tests need a real PostgreSQL: set DATABASE_URL=postgres://…")
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+class LiveWorker:
+    def __init__(self, *, broker_url: str, database_url: str, log: Path):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url,
+            "CELERY_BROKER_URL": broker_url,
+            "EMAIL_BACKEND": "ops.mailbox.CaptureBackend",
+            "CANDOR_VAR_DIR": str(log.parent),
+        }
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self):
+        handle = self.log.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+                "--without-gossip",
+                "--without-mingle",
+                "-n",
+                f"test-{os.getpid()}@%h",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the worker exited at start; see {self.log}")
+            if app.control.ping(timeout=0.5):
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"the worker did not answer a ping within 60 s; see {self.log}")
+
+    def kill(self):
+        """SIGKILL, as when a machine dies: nothing is acknowledged on the way out."""
+        self.process.kill()
+        self.process.wait(timeout=30)
+        subprocess.run(
+            ["pkill", "-9", "-f", f"test-{os.getpid()}@"], check=False
+        )  # its pool children
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture(scope="session")
+def live_worker(redis_broker_url, postgres_test_url, tmp_path_factory):
+    """Points this process's Celery app at the real Redis and starts a real worker on it."""
+    keys = ["broker_url", "broker_read_url", "broker_write_url", "broker_transport_options"]
+    previous = {key: app.conf[key] for key in keys}
+    # The read and write URLs are resolved from broker_url once; all three must change.
+    app.conf.update(
+        broker_url=redis_broker_url,
+        broker_read_url=redis_broker_url,
+        broker_write_url=redis_broker_url,
+        broker_transport_options={"visibility_timeout": 3600},
+    )
+    _reset_pools()
+    worker = LiveWorker(
+        broker_url=redis_broker_url,
+        database_url=postgres_test_url,
+        log=tmp_path_factory.mktemp("worker") / "worker.log",
+    )
+    worker.start()
+    yield worker
+    worker.stop()
+    print(f"\nlive worker log: {worker.log}")
+    app.conf.update(previous)
+    _reset_pools()
+
+
+def _reset_pools():
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

@@ -1,0 +1,51 @@
+"""No Docker engine runs here, so the compose file is checked by reading it: every service the
+README names is there, and the app containers share one set of variables."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+APP_SERVICES = ["web", "worker", "beat"]
+
+
+def test_every_service_the_readme_names_is_in_the_compose_file():
+    readme = (ROOT / "README.md").read_text()
+    for service in ["postgres", "redis", "web", "worker", "beat", "mailcatcher"]:
+        assert f"`{service}`" in readme
+        assert service in COMPOSE["services"]
+
+
+def test_app_services_share_the_same_variables_and_reach_postgres_and_redis():
+    environments = [COMPOSE["services"][name]["environment"] for name in APP_SERVICES]
+    assert all(env == environments[0] for env in environments)
+    env = environments[0]
+    assert env["DATABASE_URL"].startswith("postgres://") and "@postgres:" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:")
+    assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+
+
+def test_every_service_has_a_health_check_and_the_app_waits_for_its_services():
+    for name, service in COMPOSE["services"].items():
+        if name != "migrate":
+            assert "healthcheck" in service, name
+    for name in APP_SERVICES:
+        depends = COMPOSE["services"][name]["depends_on"]
+        assert depends["redis"]["condition"] == "service_healthy"
+        assert depends["migrate"]["condition"] == "service_completed_successfully"
+    assert (
+        COMPOSE["services"]["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    )
+
+
+def test_the_broker_keeps_its_data_and_never_evicts_a_task():
+    command = " ".join(COMPOSE["services"]["redis"]["command"])
+    assert "--appendonly yes" in command and "--maxmemory-policy noeviction" in command
+    assert COMPOSE["services"]["postgres"]["volumes"] and COMPOSE["services"]["redis"]["volumes"]
+
+
+def test_exactly_one_beat():
+    beat = COMPOSE["services"]["beat"]
+    assert "deploy" not in beat or beat["deploy"].get("replicas", 1) == 1
