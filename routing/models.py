@@ -108,6 +108,9 @@ class Notice(models.Model):
         STATUS_UPDATE = "status_update", _("Status update to the complainant")
         OUTCOME = "outcome", _("Outcome to the complainant")
         MESSAGE = "message", _("Message to the submitter")
+        COMMENDATION_DELIVERED = "commendation_delivered", _("Delivery notice to the citizen")
+        DUE_REMINDER = "due_reminder", _("Due date reminder to the assignee")
+        OVERDUE_ALERT = "overdue_alert", _("Overdue case alert to the commander")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -141,6 +144,8 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the recipient follows the one-click acknowledgement link (commendations).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -58,6 +58,16 @@ def notice_queue(
     return notice if created else None
 
 
+def notices_dispatch_on_commit(notices: list[Notice | None]) -> None:
+    """Publish the send tasks of newly queued notices once the current transaction commits
+    (at once outside a transaction). Pass what notice_queue returned; None entries are skipped."""
+    from .dispatch import notice_dispatch
+
+    ids = [notice.pk for notice in notices if notice is not None]
+    if ids:
+        transaction.on_commit(lambda: notice_dispatch(notice_ids=ids))
+
+
 def notice_render(notice: Notice) -> EmailMultiAlternatives:
     """The email for a notice, in its language, from templates/emails/<kind>/."""
     context = {

@@ -15,7 +15,7 @@ from intake.tracking import status_token_for
 from .dispatch import notice_dispatch, routing_dispatch
 from .matching import involved_match
 from .models import Notice
-from .notices import notice_queue
+from .notices import notice_queue, notices_dispatch_on_commit
 from .rules import rule_for
 
 logger = logging.getLogger(__name__)
@@ -63,8 +63,7 @@ def submission_route(*, submission_id: int) -> Submission:
         submission.routed_at = timezone.now()
         submission.next_step_due = due if submission.kind == Submission.Kind.COMPLAINT else None
         submission.save(update_fields=["routing_state", "routed_at", "next_step_due"])
-        ids = [notice.pk for notice in new_notices]
-        transaction.on_commit(lambda: notice_dispatch(notice_ids=ids))
+        notices_dispatch_on_commit(new_notices)
     logger.info("routed %s to %s by rule %r", submission.tracking_number, rule.queue, rule.name)
     return submission
 

@@ -30,14 +30,16 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def redis_broker_url():
-    """A Redis database of its own (the last of 16), emptied first."""
+    """A Redis database of its own (CANDOR_TEST_REDIS_DB, the last of 16 by default), emptied
+    first."""
     url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL", "")
     if not url.startswith("redis"):
         unavailable("integration tests need a real Redis: set REDIS_URL")
     if not reachable(url):
         unavailable(f"Redis at {urlparse(url).netloc} does not answer")
     parsed = urlparse(url)
-    broker = urlunparse(parsed._replace(path="/15"))
+    database = os.environ.get("CANDOR_TEST_REDIS_DB", "15")
+    broker = urlunparse(parsed._replace(path=f"/{database}"))
     redis.Redis.from_url(broker).flushdb()
     return broker
 
