@@ -8,7 +8,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, Commendation
+from cases.models import Case
+from commendations.models import Commendation
 from intake.models import Submission
 from intake.tracking import status_token_for
 

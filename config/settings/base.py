@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "intake",
     "routing",
     "cases",
+    "commendations",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,8 @@ from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.utils import timezone
 
-from cases.models import Case, Commendation
+from cases.models import Case
+from commendations.models import Commendation
 from intake.models import Submission
 from ops.models import CapturedEmail, CaptureFault
 from routing.models import Notice, RoutingRule
