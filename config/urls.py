@@ -14,8 +14,12 @@ urlpatterns = [
         name="staff-login",
     ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/commendations/", include("commendations.urls")),
+    path("", include("routing.urls")),
     path("staff/", include("cases.urls")),
     path("admin/", admin.site.urls),
+    # The email provider's tracking webhook (anymail's views; see routing/webhooks.py).
+    path("anymail/", include("anymail.urls")),
     path("dev/mailbox/", ops_views.mailbox, name="dev-mailbox"),
     path("dev/mailbox/<int:pk>/", ops_views.mailbox_message, name="dev-mailbox-message"),
     path("", include("intake.urls")),

@@ -10,7 +10,13 @@ import requests
 from anymail.backends.base import AnymailBaseBackend, BasePayload
 from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailRecipientStatus
+from anymail.signals import AnymailTrackingEvent, tracking
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+
+# Messages to this domain are reported bounced, so a local run can show a bounce.
+BOUNCE_DOMAIN = "bounces.example"
 
 
 class CaptureBackend(AnymailBaseBackend):
@@ -50,7 +56,12 @@ class CaptureBackend(AnymailBaseBackend):
             body_text=message.body,
             body_html=html,
             headers={k: str(v) for k, v in message.extra_headers.items()},
+            metadata=payload.metadata,
         )
+        if settings.CANDOR_CAPTURE_TRACKING:
+            # After commit, as a provider's webhook arrives after its API call answered: by
+            # then the notice row holds the message id the event refers to.
+            transaction.on_commit(lambda: capture_tracking_emit(email))
         return email
 
     def parse_recipient_status(self, response, payload, message):
@@ -60,10 +71,28 @@ class CaptureBackend(AnymailBaseBackend):
         }
 
 
+def capture_tracking_emit(email) -> None:
+    """Report a captured message delivered (bounced for BOUNCE_DOMAIN) through anymail's
+    tracking signal, exactly as anymail's webhook views do for a real provider."""
+    for address in email.to:
+        bounced = address.lower().endswith("@" + BOUNCE_DOMAIN)
+        event = AnymailTrackingEvent(
+            event_type="bounced" if bounced else "delivered",
+            timestamp=timezone.now(),
+            event_id=f"capture-{email.message_id}-{address}",
+            message_id=email.message_id,
+            recipient=address,
+            description="Mailbox does not exist (simulated)" if bounced else "",
+            esp_event=None,
+        )
+        tracking.send(sender=CaptureBackend, event=event, esp_name=CaptureBackend.esp_name)
+
+
 class CapturePayload(BasePayload):
     def init_payload(self):
         self.recipient_emails = []
         self.from_email = ""
+        self.metadata = {}
 
     def set_from_email(self, email):
         self.from_email = str(email)
@@ -90,7 +119,7 @@ class CapturePayload(BasePayload):
         pass
 
     def set_metadata(self, metadata):
-        pass
+        self.metadata = {str(k): str(v) for k, v in metadata.items()}
 
     def set_tags(self, tags):
         pass

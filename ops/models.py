@@ -12,6 +12,8 @@ class CapturedEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict)
+    # anymail metadata of the message (notice id, tracking number), to tie it to its notice.
+    metadata = models.JSONField(default=dict, blank=True)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Submission
@@ -37,6 +38,15 @@ class Queue(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RoutingRuleQuerySet(models.QuerySet):
+    def delete(self):
+        # A bulk delete (admin action, shell, data migration) must not remove the catch-all.
+        catch_all = list(self.filter(is_catch_all=True))
+        if catch_all:
+            raise ProtectedError(_("The catch-all routing rule cannot be deleted."), catch_all)
+        return super().delete()
 
 
 class RoutingRule(models.Model):
@@ -78,6 +88,8 @@ class RoutingRule(models.Model):
     confidential = models.BooleanField(_("confidential"), default=False)
     is_catch_all = models.BooleanField(_("catch-all"), default=False, editable=False)
 
+    objects = RoutingRuleQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = _("routing rule")
@@ -92,6 +104,11 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, *args, **kwargs):
+        if self.is_catch_all:
+            raise ProtectedError(_("The catch-all routing rule cannot be deleted."), [self])
+        return super().delete(*args, **kwargs)
 
 
 class Notice(models.Model):
@@ -144,6 +161,9 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set from the provider's tracking webhook.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
     # Set when the recipient follows the one-click acknowledgement link (commendations).
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -183,3 +203,34 @@ class DeliveryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.recipient}"
+
+
+class PaperLetter(models.Model):
+    """A notice to a submitter that bounced, to be sent on paper to the mailing address they
+    gave. Staff print it from /staff/letters/ and mark it posted."""
+
+    class State(models.TextChoices):
+        TO_PRINT = "to_print", _("To print and post")
+        POSTED = "posted", _("Posted")
+
+    notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="paper_letter")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, related_name="paper_letters"
+    )
+    address = models.TextField(_("mailing address"), max_length=500)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.TO_PRINT, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("paper letter")
+        verbose_name_plural = _("paper letters")
+
+    def __str__(self) -> str:
+        return f"{self.notice} ({self.get_state_display()})"

@@ -1,19 +1,22 @@
 """Notices: build the row, render the email in the recipient's language, send it through the
 configured anymail backend, and record what the provider says."""
 
+import hashlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from intake.models import Submission
 
-from .models import Notice
+from .models import DeliveryEvent, Notice, PaperLetter
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ def notice_render(notice: Notice) -> EmailMultiAlternatives:
         "notice": notice,
         "submission": notice.submission,
         "portal_url": settings.PORTAL_BASE_URL,
+        "acknowledge_url": notice_acknowledge_url(notice),
         **notice.context,
     }
     with translation.override(notice.language):
@@ -133,7 +137,8 @@ def notice_send(*, notice_id: int) -> Notice.State:
         else:
             # anymail backends report the provider's message id; a plain SMTP backend has none.
             status = getattr(message, "anymail_status", None)
-            notice.provider_message_id = str(status.message_id or "") if status else ""
+            message_id = status.message_id if status else None
+            notice.provider_message_id = "" if message_id is None else str(message_id)
             notice.state = Notice.State.SENT
             notice.sent_at = timezone.now()
             notice.last_error = ""
@@ -143,5 +148,150 @@ def notice_send(*, notice_id: int) -> Notice.State:
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
-    """Back off between attempts: 30 s, 1, 2, 4 … minutes, at most an hour."""
-    return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
+    """Back off between attempts: 30 s, 1, 2, 4 … minutes, at most an hour (the base is
+    CANDOR_NOTICE_RETRY_SECONDS, lowered by the fault tests)."""
+    base = settings.CANDOR_NOTICE_RETRY_SECONDS
+    return timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
+
+
+# --- Acknowledgement by the recipient (one link per notice) ---------------------------------
+
+_ACK_SALT = "candor.notice-acknowledge"
+
+
+def notice_acknowledge_url(notice: Notice) -> str:
+    """An unguessable link that acknowledges this notice, signed with the server's secret."""
+    token = signing.dumps(notice.pk, salt=_ACK_SALT, compress=True)
+    return settings.PORTAL_BASE_URL + reverse("routing:acknowledge", args=[token])
+
+
+def notice_by_acknowledge_token(token: str) -> Notice | None:
+    try:
+        notice_id = signing.loads(token, salt=_ACK_SALT)
+    except signing.BadSignature:
+        return None
+    return Notice.objects.select_related("submission", "employee").filter(pk=notice_id).first()
+
+
+def notice_acknowledge(*, notice: Notice) -> Notice:
+    """Record that the recipient acknowledged the notice; the first time counts."""
+    Notice.objects.filter(pk=notice.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), updated_at=timezone.now()
+    )
+    notice.refresh_from_db(fields=["acknowledged_at", "updated_at"])
+    return notice
+
+
+# --- Tracking events from the provider's webhook --------------------------------------------
+
+# How far each event type moves a notice; an event never moves it back (events arrive out of
+# order, and a bounce after a delivery report is still a bounce).
+_EVENT_STATE = {
+    "delivered": Notice.State.DELIVERED,
+    "bounced": Notice.State.BOUNCED,
+    "rejected": Notice.State.BOUNCED,
+    "failed": Notice.State.BOUNCED,
+}
+_STATE_RANK = {
+    Notice.State.QUEUED: 0,
+    Notice.State.SENT: 1,
+    Notice.State.DELIVERED: 2,
+    Notice.State.BOUNCED: 3,
+    Notice.State.FAILED: 3,
+}
+# Notices whose recipient is the submitter: a bounce of one of these becomes a paper letter
+# when the submitter gave a mailing address.
+SUBMITTER_KINDS = {
+    Notice.Kind.ACKNOWLEDGEMENT,
+    Notice.Kind.STATUS_UPDATE,
+    Notice.Kind.OUTCOME,
+    Notice.Kind.MESSAGE,
+    Notice.Kind.COMMENDATION_DELIVERED,
+}
+
+
+def delivery_event_record(
+    *,
+    event_id: str | None,
+    event_type: str,
+    message_id: str,
+    recipient: str = "",
+    description: str = "",
+    occurred_at: datetime | None = None,
+) -> DeliveryEvent | None:
+    """Store one tracking event and move its notice along. A repeated event (same event id;
+    for providers that send none, the same message, type, recipient and time) changes
+    nothing and returns None."""
+    occurred_at = occurred_at or timezone.now()
+    if not event_id:
+        raw = f"{message_id}|{event_type}|{recipient}|{occurred_at.isoformat()}"
+        event_id = "derived-" + hashlib.sha256(raw.encode()).hexdigest()
+    with transaction.atomic():
+        notice = (
+            Notice.objects.select_for_update()
+            .select_related("submission")
+            .filter(provider_message_id=message_id)
+            .exclude(provider_message_id="")
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                event = DeliveryEvent.objects.create(
+                    notice=notice,
+                    event_id=event_id[:200],
+                    event_type=event_type[:30],
+                    message_id=message_id[:200],
+                    recipient=recipient[:254],
+                    description=description[:2000],
+                    occurred_at=occurred_at,
+                )
+        except IntegrityError:
+            return None
+        if notice is not None:
+            _notice_track(notice, event)
+    return event
+
+
+def _notice_track(notice: Notice, event: DeliveryEvent) -> None:
+    state = _EVENT_STATE.get(event.event_type)
+    if state is None or _STATE_RANK[state] <= _STATE_RANK[Notice.State(notice.state)]:
+        return
+    notice.state = state
+    if state == Notice.State.DELIVERED:
+        notice.delivered_at = event.occurred_at
+    else:
+        notice.bounced_at = event.occurred_at
+        notice.last_error = event.description or event.event_type
+    notice.save(update_fields=["state", "delivered_at", "bounced_at", "last_error", "updated_at"])
+    if state == Notice.State.BOUNCED:
+        paper_letter_for(notice=notice)
+        logger.warning("notice %s bounced: %s", notice.pk, notice.last_error)
+
+
+def paper_letter_for(*, notice: Notice) -> PaperLetter | None:
+    """A letter to post when an email to the submitter could not be delivered and they gave a
+    mailing address; None otherwise. One letter per notice."""
+    submission = notice.submission
+    if notice.kind not in SUBMITTER_KINDS or not submission.submitter_address.strip():
+        return None
+    letter, _created = PaperLetter.objects.get_or_create(
+        notice=notice,
+        defaults={"submission": submission, "address": submission.submitter_address.strip()},
+    )
+    return letter
+
+
+def letter_render(letter: PaperLetter) -> dict:
+    """What a printed letter says: the notice's own text, in its language."""
+    notice = letter.notice
+    context = {
+        "notice": notice,
+        "submission": notice.submission,
+        "portal_url": settings.PORTAL_BASE_URL,
+        "acknowledge_url": notice_acknowledge_url(notice),
+        **notice.context,
+    }
+    with translation.override(notice.language):
+        subject = " ".join(render_to_string(f"{notice.template_name}/subject.txt", context).split())
+        body = render_to_string(f"{notice.template_name}/body.txt", context)
+    return {"subject": subject, "body": body.strip(), "language": notice.language}

@@ -1,5 +1,7 @@
 """Which queue a submission goes to: the routing rules, first match wins."""
 
+import re
+
 from intake.models import Submission
 
 from .models import RoutingRule
@@ -19,8 +21,13 @@ def rule_matches(rule: RoutingRule, submission: Submission, *, unit_ids: set[int
     rule_unit_ids = {unit.pk for unit in rule.units.all()}
     if rule_unit_ids and not rule_unit_ids & unit_ids:
         return False
-    words = [w.strip().lower() for w in rule.keywords.split(",") if w.strip()]
-    return not (words and not any(w in submission.narrative.lower() for w in words))
+    words = [w.strip() for w in rule.keywords.split(",") if w.strip()]
+    return not words or any(_word_in(word, submission.narrative) for word in words)
+
+
+def _word_in(word: str, text: str) -> bool:
+    """The word starts a word of the text ("bribe" finds "bribes", not "scribe")."""
+    return re.search(r"\b" + re.escape(word), text, flags=re.IGNORECASE) is not None
 
 
 def rule_for(submission: Submission, *, unit_ids: set[int] = frozenset()) -> RoutingRule:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from commendations.models import Commendation
+from commendations.services import commendation_employee_identify
 from intake.models import Submission
 from intake.tracking import status_token_for
 
@@ -29,12 +30,21 @@ def submission_route(*, submission_id: int) -> Submission:
     unique per submission, so a second run finds the work done and changes nothing."""
     new_notices: list[Notice] = []
     with transaction.atomic():
-        submission = Submission.objects.select_for_update().get(pk=submission_id)
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("service_area")
+            .get(pk=submission_id)
+        )
         if submission.routing_state == Submission.RoutingState.DONE:
             return submission
+        place_unit_id = (
+            submission.service_area.unit_id if submission.service_area_id is not None else None
+        )
         involved = [
-            involved_match(person) for person in submission.employees.select_related("employee")
+            involved_match(person, unit_id=place_unit_id)
+            for person in submission.employees.select_related("employee")
         ]
+        # Only a linked employee's unit counts for the rules: a guess must not pick a queue.
         unit_ids = {person.employee.unit_id for person in involved if person.employee_id}
         rule = rule_for(submission, unit_ids=unit_ids)
         due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
@@ -52,10 +62,15 @@ def submission_route(*, submission_id: int) -> Submission:
                 },
             )
         else:
-            Commendation.objects.get_or_create(
+            commendation, _created = Commendation.objects.get_or_create(
                 submission=submission,
                 defaults={"queue": rule.queue, "rule": rule, "rule_name": rule.name},
             )
+            named = next((p for p in involved if p.employee_id), None)
+            if named is not None and named.match_state == named.MatchState.MATCHED:
+                new_notices += commendation_employee_identify(
+                    commendation=commendation, employee=named.employee
+                )
 
         new_notices += _acknowledgement(submission)
         new_notices += _queue_alerts(submission, rule.queue)

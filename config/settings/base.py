@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
 CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
+# First wait before a notice is sent again after a provider fault; doubles each attempt.
+CANDOR_NOTICE_RETRY_SECONDS = env.float("CANDOR_NOTICE_RETRY_SECONDS", default=30)
+# The dev capture backend reports each message delivered (or bounced, for addresses at
+# bounces.example) through anymail's tracking signal, as a provider's webhook would.
+CANDOR_CAPTURE_TRACKING = env.bool("CANDOR_CAPTURE_TRACKING", default=True)
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,0 +1,52 @@
+"""Reading commendations for the Chief's office. Access is membership of the queue that holds
+the commendation."""
+
+from django.db.models import Prefetch, QuerySet
+
+from directory.models import Employee
+from routing.models import Notice
+
+from .models import Commendation
+
+NOTICE_KINDS = [
+    Notice.Kind.COMMENDATION_EMPLOYEE,
+    Notice.Kind.COMMENDATION_SUPERVISOR,
+    Notice.Kind.COMMENDATION_DELIVERED,
+]
+
+
+def commendations_for(user) -> QuerySet[Commendation]:
+    """The commendations in the queues the user is a member of, newest first, with what a
+    list shows (employee, unit, the commendation notices) fetched in a constant number of
+    queries."""
+    return (
+        Commendation.objects.filter(queue__members=user)
+        .select_related("submission", "employee", "employee__unit", "queue")
+        .prefetch_related(
+            Prefetch(
+                "submission__notices",
+                queryset=Notice.objects.filter(kind__in=NOTICE_KINDS).order_by("created_at", "id"),
+                to_attr="commendation_notices",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def commendation_candidates(commendation: Commendation) -> list[Employee]:
+    """The roster candidates the routing task recorded for the named employee, best first,
+    that are still active."""
+    involved = commendation.submission.employees.order_by("id").first()
+    if involved is None:
+        return []
+    ids = [c["employee_id"] for c in involved.match_candidates if "employee_id" in c]
+    by_id = Employee.objects.filter(pk__in=ids, active=True).select_related("unit").in_bulk()
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def commendation_notices(commendation: Commendation) -> QuerySet[Notice]:
+    return (
+        Notice.objects.filter(submission=commendation.submission, kind__in=NOTICE_KINDS)
+        .select_related("paper_letter")
+        .order_by("created_at", "id")
+    )

@@ -1,0 +1,204 @@
+"""Closing the loop on a compliment: who it is about, telling them and their supervisor,
+telling the citizen, and sharing it publicly when the submitter allowed it. Every staff action
+is in the audit trail."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.audit import audit_record
+from directory.models import Employee
+from intake.models import InvolvedEmployee
+from routing.models import Notice
+from routing.notices import notice_queue, notices_dispatch_on_commit, paper_letter_for
+
+from .models import Commendation
+
+COMMENDATION_KINDS = [Notice.Kind.COMMENDATION_EMPLOYEE, Notice.Kind.COMMENDATION_SUPERVISOR]
+
+
+def commendation_notices_queue(*, commendation: Commendation) -> list[Notice]:
+    """Queue the commendation to the employee and to their supervisor (once each, whatever
+    runs twice). Call inside the transaction that identified the employee; dispatch the
+    returned rows after commit."""
+    employee = commendation.employee
+    if employee is None:
+        return []
+    context = {
+        "employee_name": employee.full_name,
+        "employee_rank": employee.rank,
+        "unit": employee.unit.name,
+    }
+    notices = [
+        notice_queue(
+            submission=commendation.submission,
+            kind=Notice.Kind.COMMENDATION_EMPLOYEE,
+            recipient_email=employee.email,
+            recipient_name=employee.full_name,
+            employee=employee,
+            context=context,
+        )
+    ]
+    supervisor = employee.supervisor
+    if supervisor is not None and supervisor.active:
+        notices.append(
+            notice_queue(
+                submission=commendation.submission,
+                kind=Notice.Kind.COMMENDATION_SUPERVISOR,
+                recipient_email=supervisor.email,
+                recipient_name=supervisor.full_name,
+                employee=supervisor,
+                context=context,
+            )
+        )
+    return [notice for notice in notices if notice is not None]
+
+
+def commendation_employee_identify(
+    *, commendation: Commendation, employee: Employee
+) -> list[Notice]:
+    """The routing task's part: a confident roster match names the employee; the notices
+    follow at once. Returns the new notice rows (to dispatch after commit)."""
+    if commendation.employee_id is not None:
+        return []
+    commendation.employee = employee
+    commendation.status = Commendation.Status.EMPLOYEE_CONFIRMED
+    commendation.save(update_fields=["employee", "status"])
+    return commendation_notices_queue(commendation=commendation)
+
+
+def commendation_employee_confirm(
+    *,
+    commendation: Commendation,
+    employee: Employee,
+    actor,
+    request: HttpRequest | None = None,
+) -> Commendation:
+    """The Chief's office confirms (or corrects) who the compliment is about. The first
+    confirmation sends the commendation to the employee and their supervisor; a correction
+    to someone else sends it to the new employee and their supervisor."""
+    if not employee.active:
+        raise ValidationError(
+            _("%(name)s is no longer active in the roster.") % {"name": employee.full_name}
+        )
+    with transaction.atomic():
+        commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
+        previous = commendation.employee
+        commendation.employee = employee
+        commendation.confirmed_by = actor
+        commendation.confirmed_at = timezone.now()
+        if commendation.status == Commendation.Status.RECEIVED:
+            commendation.status = Commendation.Status.EMPLOYEE_CONFIRMED
+        commendation.save(update_fields=["employee", "confirmed_by", "confirmed_at", "status"])
+        involved = commendation.submission.employees.order_by("id").first()
+        if involved is not None:
+            involved.employee = employee
+            involved.match_state = InvolvedEmployee.MatchState.CONFIRMED
+            involved.save(update_fields=["employee", "match_state"])
+        notices = commendation_notices_queue(commendation=commendation)
+        audit_record(
+            action="commendation.employee_confirmed",
+            submission=commendation.submission,
+            actor=actor,
+            request=request,
+            employee=employee.dsn,
+            previous=previous.dsn if previous else None,
+        )
+        notices_dispatch_on_commit(notices)
+    return commendation
+
+
+def commendation_notice_resend(
+    *, notice: Notice, email: str, actor, request: HttpRequest | None = None
+) -> Notice:
+    """Send a commendation notice that bounced or failed again, to a corrected address."""
+    if notice.kind not in COMMENDATION_KINDS:
+        raise ValidationError(_("Only commendation notices are resent from here."))
+    if notice.state not in (Notice.State.BOUNCED, Notice.State.FAILED):
+        raise ValidationError(_("Only a notice that bounced or failed is sent again."))
+    with transaction.atomic():
+        attempt = Notice.objects.filter(submission=notice.submission, kind=notice.kind).count()
+        resent = notice_queue(
+            submission=notice.submission,
+            kind=notice.kind,
+            recipient_email=email,
+            recipient_name=notice.recipient_name,
+            language=notice.language,
+            employee=notice.employee,
+            occasion=f"resend-{attempt}",
+            context=notice.context,
+        )
+        audit_record(
+            action="commendation.notice_resent",
+            submission=notice.submission,
+            actor=actor,
+            request=request,
+            notice=notice.pk,
+            kind=notice.kind,
+            to=email,
+        )
+        notices_dispatch_on_commit([resent])
+    return resent
+
+
+def commendation_citizen_tell(
+    *, commendation: Commendation, actor, request: HttpRequest | None = None
+) -> Notice | None:
+    """Tell the citizen their compliment reached the employee: by email when they gave one,
+    otherwise by a paper letter when they gave a mailing address."""
+    submission = commendation.submission
+    if commendation.employee_id is None:
+        raise ValidationError(_("Confirm the employee first."))
+    if not submission.submitter_email and not submission.submitter_address.strip():
+        raise ValidationError(_("The citizen left no email or mailing address."))
+    with transaction.atomic():
+        commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
+        notice, _created = Notice.objects.get_or_create(
+            submission=submission,
+            kind=Notice.Kind.COMMENDATION_DELIVERED,
+            recipient_email=(submission.submitter_email or "").strip().lower(),
+            occasion="",
+            defaults={
+                "recipient_name": submission.submitter_name,
+                "language": submission.language,
+                "context": {"employee_name": commendation.employee.full_name},
+                # Without an email it goes on paper only; the row is the letter's text.
+                "state": Notice.State.QUEUED if submission.submitter_email else Notice.State.FAILED,
+                "last_error": "" if submission.submitter_email else "no email address",
+            },
+        )
+        commendation.citizen_told_at = commendation.citizen_told_at or timezone.now()
+        commendation.status = Commendation.Status.DELIVERED
+        commendation.save(update_fields=["citizen_told_at", "status"])
+        audit_record(
+            action="commendation.citizen_told",
+            submission=submission,
+            actor=actor,
+            request=request,
+            notice=notice.pk,
+        )
+        if submission.submitter_email:
+            if _created:
+                notices_dispatch_on_commit([notice])
+        else:
+            paper_letter_for(notice=notice)
+    return notice
+
+
+def commendation_share_mark(
+    *, commendation: Commendation, shared: bool, actor, request: HttpRequest | None = None
+) -> Commendation:
+    """Mark (or unmark) a commendation for public sharing; only when the submitter allowed."""
+    if shared and not commendation.submission.share_publicly:
+        raise ValidationError(_("The citizen did not allow this compliment to be shared."))
+    commendation.shared_publicly = shared
+    commendation.save(update_fields=["shared_publicly"])
+    audit_record(
+        action="commendation.shared" if shared else "commendation.unshared",
+        submission=commendation.submission,
+        actor=actor,
+        request=request,
+    )
+    return commendation
