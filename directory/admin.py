@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Employee, ServiceArea, Unit
 
@@ -16,6 +17,20 @@ class ServiceAreaAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ReportInline(admin.TabularInline):
+    model = Employee
+    fk_name = "supervisor"
+    fields = ["dsn", "first_name", "last_name", "rank", "active"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = _("direct report")
+    verbose_name_plural = _("direct reports")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Employee)
 class EmployeeAdmin(admin.ModelAdmin):
     list_display = ["dsn", "last_name", "first_name", "rank", "unit", "supervisor", "active"]
@@ -23,3 +38,12 @@ class EmployeeAdmin(admin.ModelAdmin):
     search_fields = ["dsn", "last_name", "first_name", "email"]
     list_select_related = ["unit", "supervisor"]
     autocomplete_fields = ["supervisor"]
+    readonly_fields = ["supervisor_chain", "updated_at"]
+    inlines = [ReportInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases point at employees for good: deactivate instead
+
+    @admin.display(description=_("chain of command"))
+    def supervisor_chain(self, obj: Employee) -> str:
+        return " → ".join(str(e) for e in obj.supervisor_chain()) or "—"

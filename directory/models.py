@@ -89,3 +89,12 @@ class Employee(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def supervisor_chain(self) -> list["Employee"]:
+        """Supervisor, their supervisor, and so on up; stops at a loop HR data may contain."""
+        chain, seen, current = [], {self.pk}, self.supervisor
+        while current is not None and current.pk not in seen:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.supervisor
+        return chain

@@ -40,16 +40,23 @@ def roster_import(*, path: Path, deactivate_missing: bool = True) -> RosterRepor
 
     with transaction.atomic():
         seen: dict[str, int] = {}
+        # A person whose row is wrong this time is still on HR's list: never deactivate them.
+        kept: set[str] = set()
         supervisors: list[tuple[int, str, str]] = []
         for line, row in rows:
             error = _row_error(row, seen)
             if error:
                 report.errors.append((line, error))
+                if row.get("dsn"):
+                    kept.add(row["dsn"])
                 continue
             seen[row["dsn"]] = line
             unit, _ = Unit.objects.get_or_create(
                 code=row["unit_code"], defaults={"name": row.get("unit_name") or row["unit_code"]}
             )
+            if row.get("unit_name") and unit.name != row["unit_name"]:
+                unit.name = row["unit_name"]
+                unit.save(update_fields=["name"])
             values = {
                 "first_name": row["first_name"],
                 "last_name": row["last_name"],
@@ -75,7 +82,9 @@ def roster_import(*, path: Path, deactivate_missing: bool = True) -> RosterRepor
         _link_supervisors(supervisors, report)
         if deactivate_missing and seen:
             report.deactivated = (
-                Employee.objects.filter(active=True).exclude(dsn__in=seen).update(active=False)
+                Employee.objects.filter(active=True)
+                .exclude(dsn__in=set(seen) | kept)
+                .update(active=False)
             )
     return report
 
@@ -111,6 +120,23 @@ def _link_supervisors(supervisors: list[tuple[int, str, str]], report: RosterRep
         elif supervisor_dsn == dsn:
             report.errors.append((line, "an employee cannot be their own supervisor"))
             supervisor = None
+        elif supervisor is not None and _reports_to(supervisor, employee, by_dsn):
+            report.errors.append(
+                (line, f"supervisor {supervisor_dsn} reports to {dsn}: the chain would loop")
+            )
+            supervisor = None
         if employee.supervisor_id != (supervisor.pk if supervisor else None):
             employee.supervisor = supervisor
             employee.save(update_fields=["supervisor", "updated_at"])
+
+
+def _reports_to(person: Employee, boss: Employee, by_dsn: dict[str, Employee]) -> bool:
+    """Whether `boss` is already above `person` in the chain (as linked so far)."""
+    seen = set()
+    current = person.supervisor
+    while current is not None and current.pk not in seen:
+        if current.pk == boss.pk:
+            return True
+        seen.add(current.pk)
+        current = by_dsn.get(current.dsn, current).supervisor
+    return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeliveryEvent, Notice, Queue, RoutingRule
+from .models import DeliveryEvent, Notice, PaperLetter, Queue, RoutingRule
 
 
 @admin.register(Queue)
@@ -60,6 +60,16 @@ class DeliveryEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PaperLetter)
+class PaperLetterAdmin(admin.ModelAdmin):
+    list_display = ["submission", "notice", "state", "created_at", "posted_at"]
+    list_filter = ["state"]
+    readonly_fields = ["notice", "submission", "created_at", "posted_at", "posted_by"]
+
+    def has_add_permission(self, request):
         return False
 
 
