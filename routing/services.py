@@ -120,7 +120,8 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str,
     """Dispatch again what has waited too long: submissions not routed and notices not sent
     (broker was down, a worker died, the provider failed). Rows are claimed with
     SKIP LOCKED, so two sweepers never take the same row."""
-    older_than = older_than or timedelta(seconds=settings.CANDOR_SWEEP_AFTER_SECONDS)
+    if older_than is None:  # timedelta(0) is falsy but means "everything"
+        older_than = timedelta(seconds=settings.CANDOR_SWEEP_AFTER_SECONDS)
     cutoff = timezone.now() - older_than
     with transaction.atomic():
         submissions = list(

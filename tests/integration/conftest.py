@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
@@ -54,17 +55,30 @@ def postgres_test_url(django_db_setup, django_db_blocker):
 
 
 class LiveWorker:
-    def __init__(self, *, broker_url: str, database_url: str, log: Path):
-        self.env = {
+    def __init__(self, *, broker_url: str, database_url: str, log: Path, name: str = "test"):
+        self.base_env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": database_url,
             "CELERY_BROKER_URL": broker_url,
             "EMAIL_BACKEND": "ops.mailbox.CaptureBackend",
             "CANDOR_VAR_DIR": str(log.parent),
+            # Provider faults are retried after 0.5, 1, 2 … s instead of 30 s, 1 min …
+            "CANDOR_NOTICE_RETRY_SECONDS": "0.5",
+            # Notices stay `sent`: delivery events are shown by the unit tests.
+            "CANDOR_CAPTURE_TRACKING": "false",
         }
+        self.env = dict(self.base_env)
         self.log = log
+        self.name = f"{name}-{os.getpid()}"
         self.process: subprocess.Popen | None = None
+
+    def restart(self, **extra_env: str):
+        """Stop (if running) and start again with these extra environment variables (see
+        tests/integration/worker_app.py); with none, as the session started it."""
+        self.stop()
+        self.env = {**self.base_env, **extra_env}
+        self.start()
 
     def start(self):
         handle = self.log.open("a")
@@ -74,7 +88,7 @@ class LiveWorker:
                 "-m",
                 "celery",
                 "-A",
-                "config",
+                "tests.integration.worker_app",
                 "worker",
                 "-l",
                 "info",
@@ -83,7 +97,7 @@ class LiveWorker:
                 "--without-gossip",
                 "--without-mingle",
                 "-n",
-                f"test-{os.getpid()}@%h",
+                f"{self.name}@%h",
             ],
             cwd=ROOT,
             env=self.env,
@@ -94,7 +108,8 @@ class LiveWorker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the worker exited at start; see {self.log}")
-            if app.control.ping(timeout=0.5):
+            replies = app.control.ping(timeout=0.5)
+            if any(node.startswith(f"{self.name}@") for reply in replies for node in reply):
                 return
             time.sleep(0.5)
         raise RuntimeError(f"the worker did not answer a ping within 60 s; see {self.log}")
@@ -103,9 +118,8 @@ class LiveWorker:
         """SIGKILL, as when a machine dies: nothing is acknowledged on the way out."""
         self.process.kill()
         self.process.wait(timeout=30)
-        subprocess.run(
-            ["pkill", "-9", "-f", f"test-{os.getpid()}@"], check=False
-        )  # its pool children
+        # Its pool children carry the same command line, with this worker's own node name.
+        subprocess.run(["pkill", "-9", "-f", f"{self.name}@"], check=False)
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -140,6 +154,21 @@ def live_worker(redis_broker_url, postgres_test_url, tmp_path_factory):
     print(f"\nlive worker log: {worker.log}")
     app.conf.update(previous)
     _reset_pools()
+
+
+@contextmanager
+def broker_at(url: str):
+    """Point this process's Celery app (the web side) at another broker for a while, e.g. a
+    dead port to play a broker outage."""
+    keys = ["broker_url", "broker_read_url", "broker_write_url"]
+    previous = {key: app.conf[key] for key in keys}
+    app.conf.update(dict.fromkeys(keys, url))
+    _reset_pools()
+    try:
+        yield
+    finally:
+        app.conf.update(previous)
+        _reset_pools()
 
 
 def _reset_pools():
