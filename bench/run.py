@@ -1,0 +1,297 @@
+"""The benchmark. It creates a database of its own (the DATABASE_URL's name + `_bench`), uses
+one Redis database of its own (CANDOR_BENCH_REDIS_DB, 15 by default; it is emptied), starts a
+Celery worker on them, and measures:
+
+1. the public form over HTTP semantics (Django's test client, in process, so server time
+   only): page render time and submissions per second for a sample of POSTs to /complaint/;
+2. a flood of submissions stored through the intake service (the code the form calls), as fast
+   as one process can, then the time from each submission to its case (or commendation) in
+   its queue with every notice sent, as median, p95 and p99;
+3. lost submissions (not routed, or a notice not sent, by the deadline) and duplicates (a
+   second case, or a second email for one notice). Both must be zero."""
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000, help="submissions in the flood")
+    parser.add_argument("--http-sample", type=int, default=300, help="POSTs to /complaint/")
+    parser.add_argument(
+        "--rate", type=float, default=0, help="flood pace per second (0: as fast as possible)"
+    )
+    parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for routing")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url.startswith("postgres") or not redis_url.startswith("redis"):
+        sys.exit("make bench needs DATABASE_URL=postgres://… and REDIS_URL=redis://…")
+    parsed = urlparse(database_url)
+    bench_db = parsed.path.lstrip("/") + "_bench"
+    bench_database_url = urlunparse(parsed._replace(path=f"/{bench_db}"))
+    redis_db = os.environ.get("CANDOR_BENCH_REDIS_DB", "15")
+    broker_url = urlunparse(urlparse(redis_url)._replace(path=f"/{redis_db}"))
+    var_dir = Path(os.environ.get("CANDOR_VAR_DIR", ROOT / "var")) / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": bench_database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "EMAIL_BACKEND": "ops.mailbox.CaptureBackend",
+        "CANDOR_CAPTURE_TRACKING": "false",
+        "CANDOR_VAR_DIR": str(var_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    _recreate_database(database_url, bench_db)
+    import redis
+
+    redis.Redis.from_url(broker_url).flushdb()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from ops.demo import demo_seed
+
+    demo_seed()
+    print(f"bench: database {bench_db}, broker {urlparse(broker_url).netloc}/{redis_db}")
+
+    worker = _worker_start(var_dir, args.concurrency)
+    try:
+        form = _http_sample(args.http_sample)
+        flood = _flood(args.count, args.rate)
+        routed = _wait_routed(args.timeout)
+        figures = _latencies()
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    _report(args, form, flood, routed, figures)
+
+
+def _recreate_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    parsed = urlparse(admin_url)
+    with psycopg.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _worker_start(var_dir: Path, concurrency: int) -> subprocess.Popen:
+    from config.celery import app
+
+    log = (var_dir / "worker.log").open("w")
+    node = f"bench-{os.getpid()}"
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-l",
+            "warning",
+            "--concurrency",
+            str(concurrency),
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{node}@%h",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            sys.exit(f"the worker exited; see {var_dir / 'worker.log'}")
+        if any(n.startswith(node) for reply in app.control.ping(timeout=0.5) for n in reply):
+            return worker
+    worker.kill()
+    sys.exit("the worker did not answer within 60 s")
+
+
+def _http_sample(count: int) -> dict:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    gets, posts = [], []
+    started = time.perf_counter()
+    for n in range(count):
+        t0 = time.perf_counter()
+        page = client.get("/complaint/")
+        gets.append(time.perf_counter() - t0)
+        key = re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode()).group(1)
+        t0 = time.perf_counter()
+        response = client.post(
+            "/complaint/",
+            {
+                "idempotency_key": key,
+                "submitter_email": f"resident{n}@example.com",
+                "narrative": "The officer shouted at me during a traffic stop on Halls Ferry.",
+                "categories": ["discourtesy"],
+                "employee_badge": "1003",
+            },
+        )
+        posts.append(time.perf_counter() - t0)
+        if response.status_code != 302:
+            sys.exit(f"the form answered {response.status_code}")
+    return {"gets": gets, "posts": posts, "elapsed": time.perf_counter() - started}
+
+
+def _flood(count: int, rate: float) -> dict:
+    from intake.services import EmployeeData, SubmissionData, submission_create
+
+    categories = ["use_of_force", "discourtesy", "bias", "improper_stop", "criminal_misconduct"]
+    badges = ["1003", "1004", "2003", "3003", "4003", ""]
+    rng = random.Random(2026)
+    started = time.perf_counter()
+    for n in range(count):
+        if rate:
+            due = started + n / rate
+            if (pause := due - time.perf_counter()) > 0:
+                time.sleep(pause)
+        badge = rng.choice(badges)
+        kind = "compliment" if n % 5 == 4 else "complaint"
+        submission_create(
+            data=SubmissionData(
+                kind=kind,
+                narrative="Submitted by the benchmark; what happened, in a few words.",
+                submitter_email=f"flood{n}@example.com",
+                categories=[rng.choice(categories)] if kind == "complaint" else [],
+                employees=[EmployeeData(badge=badge)] if badge else [],
+            ),
+            idempotency_key=uuid.uuid4().hex,
+        )
+    elapsed = time.perf_counter() - started
+    return {"count": count, "elapsed": elapsed}
+
+
+def _wait_routed(timeout: float) -> float:
+    from intake.models import Submission
+    from routing.models import Notice
+
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        pending = Submission.objects.exclude(routing_state=Submission.RoutingState.DONE).count()
+        queued = Notice.objects.filter(state=Notice.State.QUEUED).count()
+        if not pending and not queued:
+            break
+        time.sleep(1)
+    return time.monotonic() - started
+
+
+def _latencies() -> dict:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT EXTRACT(EPOCH FROM GREATEST(
+                       COALESCE(c.created_at, k.created_at),
+                       (SELECT MAX(n.sent_at) FROM routing_notice n WHERE n.submission_id = s.id)
+                   ) - s.received_at)
+            FROM intake_submission s
+            LEFT JOIN cases_case c ON c.submission_id = s.id
+            LEFT JOIN commendations_commendation k ON k.submission_id = s.id
+            WHERE (c.id IS NOT NULL OR k.id IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM routing_notice q
+                              WHERE q.submission_id = s.id AND q.sent_at IS NULL)
+            """
+        )
+        latencies = [float(row[0]) for row in cursor.fetchall()]
+        cursor.execute("SELECT COUNT(*) FROM intake_submission")
+        (total,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT submission_id FROM cases_case GROUP BY submission_id "
+            "HAVING COUNT(*) > 1) d"
+        )
+        (duplicate_cases,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) n FROM ops_capturedemail "
+            "GROUP BY metadata->>'notice_id' HAVING COUNT(*) > 1) d"
+        )
+        (duplicate_emails,) = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM routing_notice")
+        (notices,) = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) FROM ops_capturedemail")
+        (emails,) = cursor.fetchone()
+    return {
+        "latencies": latencies,
+        "total": total,
+        "lost": total - len(latencies),
+        "duplicate_cases": duplicate_cases,
+        "duplicate_emails": int(duplicate_emails),
+        "notices": notices,
+        "emails": emails,
+    }
+
+
+def _report(args, form: dict, flood: dict, routed: float, figures: dict) -> None:
+    ms = 1000
+    latencies = figures["latencies"]
+    lines = [
+        "",
+        f"Public form (Django test client, in process, {len(form['posts'])} submissions):",
+        f"  form page          median {statistics.median(form['gets']) * ms:6.1f} ms   "
+        f"p99 {percentile(form['gets'], 0.99) * ms:6.1f} ms",
+        f"  submission POST    median {statistics.median(form['posts']) * ms:6.1f} ms   "
+        f"p99 {percentile(form['posts'], 0.99) * ms:6.1f} ms   "
+        f"{len(form['posts']) / sum(form['posts']):6.1f} per second (one process)",
+        f"Flood: {flood['count']} submissions through the intake service in "
+        f"{flood['elapsed']:.1f} s ({flood['count'] / flood['elapsed']:.0f} per second"
+        f"{f', paced at {args.rate:g}/s' if args.rate else ''}); all routed "
+        f"{routed:.1f} s after the last one",
+        f"Submission to case in queue with its notices sent ({len(latencies)} submissions, "
+        f"worker concurrency {args.concurrency}):",
+        f"  median {statistics.median(latencies):.2f} s   p95 {percentile(latencies, 0.95):.2f} s"
+        f"   p99 {percentile(latencies, 0.99):.2f} s"
+        if latencies
+        else "  none routed",
+        f"Notices {figures['notices']}, emails {figures['emails']}",
+        f"Lost: {figures['lost']} of {figures['total']}   Duplicated: "
+        f"{figures['duplicate_cases']} cases, {figures['duplicate_emails']} emails",
+        "",
+    ]
+    print("\n".join(lines))
+    if figures["lost"] or figures["duplicate_cases"] or figures["duplicate_emails"]:
+        sys.exit(1)
