@@ -84,6 +84,8 @@ class Command(BaseCommand):
             "Candor is running.",
             f"  Public portal:     {base}/",
             f"  Staff workspace:   {base}/staff/",
+            f"  Commendations:     {base}/staff/commendations/ (Chief's office)",
+            f"  Letters to post:   {base}/staff/letters/",
             f"  Administration:    {base}/admin/",
             f"  Health:            {base}/healthz",
             f"  Emails sent:       {base}/dev/mailbox/"
