@@ -167,3 +167,29 @@ def test_a_tampered_acknowledgement_link_is_not_found(client):
 def test_notice_email_carries_its_acknowledgement_link_when_the_template_uses_it():
     notice = sent_acknowledgement()
     assert mail.outbox[0].metadata["notice_id"] == str(notice.pk)
+
+
+def test_the_dev_capture_backend_reports_delivery_and_bounces_after_commit(settings, run_on_commit):
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    settings.CANDOR_CAPTURE_TRACKING = True
+    submission = complaint(
+        submitter_email="someone@bounces.example", submitter_address="12 Elm St"
+    ).submission
+    member_of("bps-general", username="ivy")
+    submission_route(submission_id=submission.pk)
+    with run_on_commit(execute=True):
+        for notice in Notice.objects.filter(state=Notice.State.QUEUED):
+            notice_send(notice_id=notice.pk)
+    states = dict(Notice.objects.values_list("kind", "state"))
+    assert states == {"acknowledgement": "bounced", "queue_alert": "delivered"}
+    assert PaperLetter.objects.get().notice.kind == "acknowledgement"
+
+
+def test_check_deploy_warns_when_a_provider_has_no_webhook_secret(settings):
+    from routing.checks import webhook_secret_check
+
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x"}
+    assert [w.id for w in webhook_secret_check(None)] == ["candor.W001"]
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x", "WEBHOOK_SECRET": "a:b"}
+    assert webhook_secret_check(None) == []
