@@ -234,11 +234,24 @@ def _latencies() -> dict:
             LEFT JOIN cases_case c ON c.submission_id = s.id
             LEFT JOIN commendations_commendation k ON k.submission_id = s.id
             WHERE (c.id IS NOT NULL OR k.id IS NOT NULL)
+              AND s.submitter_email LIKE 'flood%%'
               AND NOT EXISTS (SELECT 1 FROM routing_notice q
                               WHERE q.submission_id = s.id AND q.sent_at IS NULL)
             """
         )
         latencies = [float(row[0]) for row in cursor.fetchall()]
+        # Lost: any submission (form sample or flood) not routed with every notice sent.
+        cursor.execute(
+            """
+            SELECT COUNT(*) FROM intake_submission s
+            WHERE (NOT EXISTS (SELECT 1 FROM cases_case c WHERE c.submission_id = s.id)
+                   AND NOT EXISTS (SELECT 1 FROM commendations_commendation k
+                                   WHERE k.submission_id = s.id))
+               OR EXISTS (SELECT 1 FROM routing_notice q
+                          WHERE q.submission_id = s.id AND q.sent_at IS NULL)
+            """
+        )
+        (lost,) = cursor.fetchone()
         cursor.execute("SELECT COUNT(*) FROM intake_submission")
         (total,) = cursor.fetchone()
         cursor.execute(
@@ -258,7 +271,7 @@ def _latencies() -> dict:
     return {
         "latencies": latencies,
         "total": total,
-        "lost": total - len(latencies),
+        "lost": lost,
         "duplicate_cases": duplicate_cases,
         "duplicate_emails": int(duplicate_emails),
         "notices": notices,
@@ -281,8 +294,8 @@ def _report(args, form: dict, flood: dict, routed: float, figures: dict) -> None
         f"{flood['elapsed']:.1f} s ({flood['count'] / flood['elapsed']:.0f} per second"
         f"{f', paced at {args.rate:g}/s' if args.rate else ''}); all routed "
         f"{routed:.1f} s after the last one",
-        f"Submission to case in queue with its notices sent ({len(latencies)} submissions, "
-        f"worker concurrency {args.concurrency}):",
+        f"Submission to case in queue with its notices sent ({len(latencies)} flood "
+        f"submissions, worker concurrency {args.concurrency}):",
         f"  median {statistics.median(latencies):.2f} s   p95 {percentile(latencies, 0.95):.2f} s"
         f"   p99 {percentile(latencies, 0.99):.2f} s"
         if latencies

@@ -42,13 +42,14 @@ def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:
     """Publish a send task for each notice; returns how many were published."""
     from .tasks import send_notice
 
-    published = 0
+    published = []
     for notice_id in notice_ids:
         try:
             send_notice.apply_async(args=[notice_id], countdown=countdown, retry=True)
         except Exception:
             logger.warning("could not publish notice %s; left queued", notice_id, exc_info=True)
             continue
-        Notice.objects.filter(pk=notice_id).update(dispatched_at=timezone.now())
-        published += 1
-    return published
+        published.append(notice_id)
+    if published:  # one write for the batch: routing publishes several notices at once
+        Notice.objects.filter(pk__in=published).update(dispatched_at=timezone.now())
+    return len(published)
