@@ -118,17 +118,25 @@ def _queue_alerts(submission: Submission, queue) -> list[Notice]:
 
 def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str, int]:
     """Dispatch again what has waited too long: submissions not routed and notices not sent
-    (broker was down, a worker died, the provider failed). Rows are claimed with
-    SKIP LOCKED, so two sweepers never take the same row."""
+    (broker was down, a worker died, the provider failed). Rows never handed to the broker
+    go after `older_than`; rows handed to it already, only after
+    CANDOR_SWEEP_REDISPATCH_SECONDS. Rows are claimed with SKIP LOCKED, so two sweepers never
+    take the same row."""
     if older_than is None:  # timedelta(0) is falsy but means "everything"
         older_than = timedelta(seconds=settings.CANDOR_SWEEP_AFTER_SECONDS)
     cutoff = timezone.now() - older_than
+    # What was handed to the broker is kept there (late acknowledgement, redelivery after the
+    # visibility timeout): dispatching it again after a mere two minutes would double the work
+    # whenever a backlog is longer than that. Only a long silence earns a second publish.
+    redispatch_cutoff = timezone.now() - max(
+        older_than, timedelta(seconds=settings.CANDOR_SWEEP_REDISPATCH_SECONDS)
+    )
     with transaction.atomic():
         submissions = list(
             Submission.objects.select_for_update(skip_locked=True)
             .exclude(routing_state=Submission.RoutingState.DONE)
             .filter(received_at__lt=cutoff)
-            .exclude(routing_dispatched_at__gte=cutoff)
+            .exclude(routing_dispatched_at__gte=redispatch_cutoff)
             .order_by("received_at")
             .values_list("pk", flat=True)[:limit]
         )
@@ -137,7 +145,7 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str,
         notices = list(
             Notice.objects.select_for_update(skip_locked=True)
             .filter(state=Notice.State.QUEUED, created_at__lt=cutoff)
-            .exclude(dispatched_at__gte=cutoff)
+            .exclude(dispatched_at__gte=redispatch_cutoff)
             .order_by("created_at")
             .values_list("pk", flat=True)[:limit]
         )

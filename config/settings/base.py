@@ -200,6 +200,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
 CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
+# …and how long after it was handed to the broker it is dispatched again (the broker keeps it
+# meanwhile; a shorter time would duplicate every task of a long backlog).
+CANDOR_SWEEP_REDISPATCH_SECONDS = env.int("CANDOR_SWEEP_REDISPATCH_SECONDS", default=900)
 # First wait before a notice is sent again after a provider fault; doubles each attempt.
 CANDOR_NOTICE_RETRY_SECONDS = env.float("CANDOR_NOTICE_RETRY_SECONDS", default=30)
 # The dev capture backend reports each message delivered (or bounced, for addresses at
