@@ -4,9 +4,9 @@ from django.urls import reverse
 from cases.models import AuditEvent
 from commendations.models import Commendation
 from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.models import Notice, PaperLetter
+from routing.models import Notice
 from routing.services import submission_route
-from tests.factories import EmployeeFactory, UserFactory, complaint, member_of
+from tests.factories import EmployeeFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -145,22 +145,3 @@ def test_sharing_is_offered_only_when_the_submitter_allowed_it(client, chief):
     client.post(reverse("commendations:share", args=[allowed.pk]), {"shared": "1"})
     allowed.refresh_from_db()
     assert allowed.shared_publicly
-
-
-def test_letters_to_post_are_shown_to_the_queue_that_holds_the_case(client):
-    submission = complaint(
-        submitter_email="x@example.com", submitter_address="12 Elm St"
-    ).submission
-    submission_route(submission_id=submission.pk)
-    notice = Notice.objects.get(kind="acknowledgement")
-    letter = PaperLetter.objects.create(notice=notice, submission=submission, address="12 Elm St")
-    client.force_login(UserFactory())
-    assert client.get(reverse("routing:letter", args=[letter.pk])).status_code == 404
-    client.force_login(member_of("bps-general", username="ivy"))
-    assert submission.tracking_number in client.get(reverse("routing:letters")).content.decode()
-    page = client.get(reverse("routing:letter", args=[letter.pk])).content.decode()
-    assert "12 Elm St" in page
-    assert submission.tracking_number in page
-    client.post(reverse("routing:letter-posted", args=[letter.pk]))
-    letter.refresh_from_db()
-    assert letter.state == PaperLetter.State.POSTED
