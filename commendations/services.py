@@ -155,7 +155,7 @@ def commendation_citizen_tell(
         raise ValidationError(_("The citizen left no email or mailing address."))
     with transaction.atomic():
         commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
-        notice, _created = Notice.objects.get_or_create(
+        notice, created = Notice.objects.get_or_create(
             submission=submission,
             kind=Notice.Kind.COMMENDATION_DELIVERED,
             recipient_email=(submission.submitter_email or "").strip().lower(),
@@ -180,7 +180,7 @@ def commendation_citizen_tell(
             notice=notice.pk,
         )
         if submission.submitter_email:
-            if _created:
+            if created:
                 notices_dispatch_on_commit([notice])
         else:
             paper_letter_for(notice=notice)
