@@ -85,6 +85,8 @@ def main() -> None:
     worker = _worker_start(var_dir, args.concurrency)
     try:
         form = _http_sample(args.http_sample)
+        # Let the worker finish the sample, so the flood's latencies are its own.
+        _wait_routed(args.timeout)
         flood = _flood(args.count, args.rate)
         routed = _wait_routed(args.timeout)
         figures = _latencies()
