@@ -52,13 +52,40 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every change, so that two people editing at once cannot overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    referral_letter = models.TextField(_("referral letter"), max_length=10000, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+
+    OPEN_STATUSES = (
+        Status.RECEIVED,
+        Status.TRIAGE,
+        Status.ASSIGNED,
+        Status.INVESTIGATING,
+        Status.FINDINGS_SUBMITTED,
+        Status.APPROVED,
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["queue", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["queue", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
 
     def __str__(self) -> str:
         return self.submission.tracking_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class Finding(models.TextChoices):
@@ -120,3 +147,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+
+class CaseNote(models.Model):
+    """An internal note on a case. Never shown to the complainant or the employee; kept, never
+    edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"), max_length=10000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DueDateExtension(models.Model):
+    """A due date moved by the commander, with the reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extensions")
+    previous_due = models.DateField(_("was due"))
+    new_due = models.DateField(_("now due"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.previous_due} → {self.new_due}"
