@@ -73,7 +73,17 @@ class CaseFilterForm(forms.Form):
         )
 
 
-class VersionForm(forms.Form):
+class CaseForm(forms.Form):
+    """A form on the case page. Several share that page, so each gets its own id prefix."""
+
+    id_prefix = "case"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionForm(CaseForm):
     """Every change carries the version the person saw, so nobody overwrites a change they
     have not seen."""
 
@@ -81,6 +91,7 @@ class VersionForm(forms.Form):
 
 
 class AssignForm(VersionForm):
+    id_prefix = "assign"
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
 
     def __init__(self, *args, case: Case, **kwargs):
@@ -92,10 +103,12 @@ class AssignForm(VersionForm):
 
 
 class ReasonForm(VersionForm):
+    id_prefix = "reason"
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
 
 
 class ReferForm(VersionForm):
+    id_prefix = "refer"
     referred_to = forms.CharField(label=_("Referred to (agency)"), max_length=200)
     referral_letter = forms.CharField(
         label=_("Referral letter to the complainant"), max_length=10000, widget=forms.Textarea
@@ -103,10 +116,12 @@ class ReferForm(VersionForm):
 
 
 class MergeForm(VersionForm):
+    id_prefix = "merge"
     into = forms.CharField(label=_("Tracking number of the case it duplicates"), max_length=20)
 
 
 class AllegationForm(VersionForm):
+    id_prefix = "allegation"
     category = forms.ChoiceField(label=_("Category"), choices=AllegationCategory.choices)
     involved = forms.ModelChoiceField(label=_("Employee"), queryset=None, required=False)
 
@@ -117,6 +132,8 @@ class AllegationForm(VersionForm):
 
 class FindingsForm(VersionForm):
     """One finding field per allegation."""
+
+    id_prefix = "findings"
 
     def __init__(self, *args, allegations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,6 +151,7 @@ class FindingsForm(VersionForm):
 
 
 class EmployeeMatchForm(VersionForm):
+    id_prefix = "match"
     involved = forms.IntegerField(widget=forms.HiddenInput)
     dsn = forms.CharField(
         label=_("DSN / badge number in the roster (empty: not in the roster)"),
@@ -152,17 +170,22 @@ class EmployeeMatchForm(VersionForm):
 
 
 class ExtendForm(VersionForm):
+    id_prefix = "extend"
     new_due = forms.DateField(
         label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
 
 
-class NoteForm(forms.Form):
+class NoteForm(CaseForm):
+    id_prefix = "note"
+
     body = forms.CharField(label=_("Internal note"), max_length=10000, widget=forms.Textarea)
 
 
-class MessageForm(forms.Form):
+class MessageForm(CaseForm):
+    id_prefix = "message"
+
     body = forms.CharField(
         label=_("Message to the complainant"), max_length=5000, widget=forms.Textarea
     )

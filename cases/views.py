@@ -163,7 +163,6 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
         "extend_form": bound.get("extend") or ExtendForm(initial=initial),
         "note_form": bound.get("note") or NoteForm(),
         "message_form": bound.get("message") or MessageForm(),
-        "version_form": VersionForm(initial=initial),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

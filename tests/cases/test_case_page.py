@@ -175,3 +175,60 @@ def test_every_case_notice_renders_and_sends_through_anymail(case, kind):
     assert sent.alternatives[0][1] == "text/html"
     if kind in (Notice.Kind.COMPLAINT_EMPLOYEE, Notice.Kind.COMPLAINT_SUPERVISOR):
         assert "Dana" not in sent.body
+
+
+def test_the_case_page_has_no_duplicate_ids(client, commander, case):
+    import re
+    from collections import Counter
+
+    sign_in(client, commander)
+    body = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    ids = Counter(re.findall(r'\bid="([^"]+)"', body))
+    assert [name for name, n in ids.items() if n > 1] == []
+
+
+def test_a_roster_match_is_confirmed_or_changed_from_the_page(client, investigator, case):
+    from tests.factories import EmployeeFactory
+
+    officer = EmployeeFactory(dsn="8080")
+    involved = case.submission.employees.get()
+    sign_in(client, investigator)
+    response = client.post(
+        reverse("cases:employee-match", args=[case.pk]),
+        {"version": case.version, "involved": involved.pk, "dsn": "8080"},
+    )
+    assert response.status_code == 302
+    involved.refresh_from_db()
+    assert involved.employee == officer
+    assert involved.match_state == involved.MatchState.CONFIRMED
+    unknown = client.post(
+        reverse("cases:employee-match", args=[case.pk]),
+        {"version": case.version + 1, "involved": involved.pk, "dsn": "nope"},
+    )
+    assert unknown.status_code == 400
+    assert "No employee in the roster has that number." in unknown.content.decode()
+
+
+def test_an_allegation_is_added_from_the_page(client, investigator, case):
+    sign_in(client, investigator)
+    involved = case.submission.employees.get()
+    client.post(
+        reverse("cases:allegation-add", args=[case.pk]),
+        {"version": case.version, "category": "discourtesy", "involved": involved.pk},
+    )
+    allegation = case.allegations.get()
+    assert (allegation.category, allegation.involved) == ("discourtesy", involved)
+    assert AuditEvent.objects.filter(case=case, action="case.allegation_add").exists()
+
+
+def test_the_queue_overview_query_count_does_not_grow_with_cases(
+    client, commander, django_assert_num_queries, django_assert_max_num_queries
+):
+    sign_in(client, commander)
+    routed_complaint()
+    with django_assert_max_num_queries(15) as few:
+        client.get(reverse("cases:queues"))
+    for _ in range(10):
+        routed_complaint(categories=["bias"])
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("cases:queues"))
