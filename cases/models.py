@@ -119,6 +119,17 @@ class Allegation(models.Model):
         return f"{self.get_category_display()} ({self.get_finding_display() or 'open'})"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes bypass Model.save/delete, so they are refused here too; the
+    database refuses them as well (PostgreSQL trigger, migration 0003)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """Append-only trail of every view and change of a case or commendation."""
 
@@ -134,6 +145,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -147,6 +160,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    @property
+    def label(self):
+        from .audit import action_label
+
+        return action_label(self.action)
 
 
 class CaseNote(models.Model):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from intake.models import InvolvedEmployee
 from routing.models import Queue
 
+from .audit import action_label
 from .models import Allegation, AuditEvent, Case
 from .permissions import cases_visible_to, queues_visible_to
 
@@ -148,7 +149,7 @@ def case_timeline(*, case: Case, audit: list[AuditEvent], notices: list, message
             TimelineEntry(
                 at=event.at,
                 kind="audit",
-                text=event.action,
+                text=str(action_label(event.action)),
                 who=event.actor.get_username() if event.actor else "",
             )
             for event in audit

@@ -102,6 +102,11 @@ def test_assign_to_me_then_open_from_the_page(client, investigator, case):
     client.post(reverse("cases:open", args=[case.pk]), {"version": case.version})
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING
+    timeline = client.get(reverse("cases:case", args=[case.pk])).context["timeline"]
+    texts = [entry.text for entry in timeline]
+    assert "Assigned the case" in texts
+    assert "Opened the investigation" in texts
+    assert any(text.startswith("Status update to the complainant") for text in texts)
 
 
 def test_the_intake_coordinator_enters_a_phone_complaint(client, intake_coordinator):
