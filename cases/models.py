@@ -78,6 +78,8 @@ class Case(models.Model):
             models.Index(fields=["queue", "status", "due_date"]),
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["assignee", "status"]),
+            # The case list's default order, so its first page is read from the index.
+            models.Index(fields=["due_date", "id"], name="case_due_order"),
         ]
 
     def __str__(self) -> str:
