@@ -127,7 +127,7 @@ def _search(words: str) -> Q:
     return Exists(employee) | Q(submission__narrative__icontains=words)
 
 
-def case_detail(*, user, pk: int) -> QuerySet[Case]:
+def case_detail(*, user) -> QuerySet[Case]:
     """The case page's query: the case and its submission, ready for permissions.case_for."""
     return cases_visible_to(user).select_related(
         "submission", "submission__service_area", "assignee", "queue", "merged_into__submission"

@@ -108,7 +108,7 @@ def cases_list(request):
 @require_safe
 def case_page(request, pk: int):
     _staff(request)
-    case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user, pk=pk))
+    case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
     audit_record(action="case.view", submission=case.submission, case=case, request=request)
     return _render_case(request, case)
 
@@ -180,9 +180,7 @@ SIMPLE_SERVICES = {
 
 def _changing(request, pk: int, action: Action = Action.VIEW) -> Case:
     _staff(request)
-    return case_for(
-        request.user, pk=pk, action=action, queryset=case_detail(user=request.user, pk=pk)
-    )
+    return case_for(request.user, pk=pk, action=action, queryset=case_detail(user=request.user))
 
 
 def _refused(request, case: Case, error: workflow.WorkflowError, bound: dict):

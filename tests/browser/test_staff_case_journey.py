@@ -9,8 +9,9 @@ from cases import roles
 from cases.models import Case
 from intake.models import Submission
 from routing.models import Notice, Queue
-from tests.cases.conftest import current_code, routed_complaint, staff_member
+from tests.cases.conftest import routed_complaint
 from tests.factories import EmployeeFactory
+from tests.staff import current_code, staff_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("routing_defaults")]
 PASSWORD = "correct horse battery staple"

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from cases import roles
-from tests.cases.conftest import staff_member
+from tests.staff import staff_member
 
 from .test_staff_case_journey import sign_in
 

@@ -13,7 +13,8 @@ from cases.models import Case
 from cases.services import due_reminders_queue
 from cases.tasks import due_reminders
 from ops.models import CapturedEmail
-from tests.cases.conftest import routed_complaint, staff_member
+from tests.cases.conftest import routed_complaint
+from tests.staff import staff_member
 
 from .conftest import wait_for
 

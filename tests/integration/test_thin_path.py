@@ -13,8 +13,8 @@ from cases.models import Case
 from intake.models import Submission
 from ops.models import CapturedEmail
 from routing.models import Notice
-from tests.cases.conftest import current_code
 from tests.factories import member_of
+from tests.staff import current_code
 
 from .conftest import wait_for
 
