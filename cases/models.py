@@ -52,13 +52,42 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every change, so that two people editing at once cannot overwrite each other.
     version = models.PositiveIntegerField(default=1)
+    referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
+    referral_letter = models.TextField(_("referral letter"), max_length=10000, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+
+    OPEN_STATUSES = (
+        Status.RECEIVED,
+        Status.TRIAGE,
+        Status.ASSIGNED,
+        Status.INVESTIGATING,
+        Status.FINDINGS_SUBMITTED,
+        Status.APPROVED,
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
-        indexes = [models.Index(fields=["queue", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["queue", "status", "due_date"]),
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["assignee", "status"]),
+            # The case list's default order, so its first page is read from the index.
+            models.Index(fields=["due_date", "id"], name="case_due_order"),
+        ]
 
     def __str__(self) -> str:
         return self.submission.tracking_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class Finding(models.TextChoices):
@@ -92,6 +121,17 @@ class Allegation(models.Model):
         return f"{self.get_category_display()} ({self.get_finding_display() or 'open'})"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes bypass Model.save/delete, so they are refused here too; the
+    database refuses them as well (PostgreSQL trigger, migration 0003)."""
+
+    def update(self, **kwargs):
+        raise ValueError("Audit events are append-only.")
+
+    def delete(self):
+        raise ValueError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """Append-only trail of every view and change of a case or commendation."""
 
@@ -107,6 +147,8 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "id"]
 
@@ -120,3 +162,44 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Audit events are append-only.")
+
+    @property
+    def label(self):
+        from .audit import action_label
+
+        return action_label(self.action)
+
+
+class CaseNote(models.Model):
+    """An internal note on a case. Never shown to the complainant or the employee; kept, never
+    edited."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"), max_length=10000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DueDateExtension(models.Model):
+    """A due date moved by the commander, with the reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="extensions")
+    previous_due = models.DateField(_("was due"))
+    new_due = models.DateField(_("now due"))
+    reason = models.TextField(_("reason"), max_length=2000)
+    extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.previous_due} → {self.new_due}"

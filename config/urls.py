@@ -2,17 +2,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from cases import signin
 from ops import health
 from ops import views as ops_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path(
-        "staff/login/",
-        auth_views.LoginView.as_view(template_name="cases/login.html"),
-        name="staff-login",
-    ),
+    path("staff/login/", signin.StaffLoginView.as_view(), name="staff-login"),
+    path("staff/verify/", signin.verify, name="staff-verify"),
+    path("staff/enrol/", signin.enrol, name="staff-enrol"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("staff/commendations/", include("commendations.urls")),
     path("", include("routing.urls")),

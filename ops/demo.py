@@ -1,11 +1,13 @@
 """Demo data for `make run`: service areas, the sample roster, and one staff account per role.
 Idempotent: running it again changes nothing that is already there."""
 
+import base64
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import roles
 from directory.models import ServiceArea, Unit
@@ -13,6 +15,11 @@ from directory.services import roster_import
 from routing.models import Queue
 
 DEMO_PASSWORD = "candor-demo-2026"  # noqa: S105 - demo accounts of a local run, printed on start
+# Every demo account's authenticator key (hex for django-otp; DEMO_TOTP_SECRET is the same key
+# in base32, as an authenticator app takes it). `manage.py staff_otp_code <username>` prints
+# the current code.
+DEMO_TOTP_KEY = b"candor-demo-totp-key".hex()
+DEMO_TOTP_SECRET = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
 DEMO_ROSTER = Path(settings.BASE_DIR) / "directory" / "fixtures" / "demo_roster.csv"
 
 SERVICE_AREAS = [
@@ -74,6 +81,11 @@ def demo_seed() -> dict[str, int]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         user.groups.add(Group.objects.get(name=role))
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            name="demo",
+            defaults={"key": DEMO_TOTP_KEY, "confirmed": True},
+        )
         for slug in queue_slugs:
             for queue in bps_queues if slug == "*bps" else Queue.objects.filter(slug=slug):
                 queue.members.add(user)

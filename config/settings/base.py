@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "anymail",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "ops",
     "directory",
     "intake",
@@ -49,8 +52,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Both factors and live session limits for every page under /staff/ and /admin/.
+    "cases.middleware.StaffSessionMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +121,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses a locked-out username at this address (django-axes).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "cases/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "cases.audit.client_address"
+OTP_TOTP_ISSUER = "Candor BPS"
+# Staff sessions end after this much inactivity, and in any case this long after sign-in.
+CANDOR_STAFF_IDLE_SECONDS = env.int("CANDOR_STAFF_IDLE_SECONDS", default=30 * 60)
+CANDOR_STAFF_ABSOLUTE_SECONDS = env.int("CANDOR_STAFF_ABSOLUTE_SECONDS", default=10 * 3600)
+# The assignee is reminded this many days before a case falls due.
+CANDOR_DUE_REMINDER_DAYS = env.int("CANDOR_DUE_REMINDER_DAYS", default=7)
 LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "cases:queues"
 LOGOUT_REDIRECT_URL = "staff-login"
@@ -197,6 +221,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-work": {"task": "routing.tasks.sweep", "schedule": 60.0},
+    "case-due-reminders": {"task": "cases.tasks.due_reminders", "schedule": 3600.0},
 }
 # How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
 CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)

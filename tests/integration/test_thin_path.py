@@ -4,13 +4,17 @@ investigator's queue page."""
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases import roles
 from cases.models import Case
 from intake.models import Submission
 from ops.models import CapturedEmail
 from routing.models import Notice
 from tests.factories import member_of
+from tests.staff import current_code
 
 from .conftest import wait_for
 
@@ -55,7 +59,12 @@ def test_a_complaint_from_the_public_form_reaches_the_investigators_queue(client
     assert notice.provider_message_id == acknowledgement.message_id
 
     client.logout()
-    assert client.login(username="vic", password="correct horse battery staple")
-    page = client.get(reverse("cases:queue", args=["use-of-force"])).content.decode()
+    investigator.groups.add(Group.objects.get_or_create(name=roles.INVESTIGATOR)[0])
+    TOTPDevice.objects.create(user=investigator, name="phone")
+    password = {"username": "vic", "password": "correct horse battery staple"}
+    assert client.post(reverse("staff-login"), password).status_code == 302
+    code = client.post(reverse("staff-verify"), {"token": current_code(investigator)})
+    assert code.status_code == 302
+    page = client.get(reverse("cases:list"), {"queue": case.queue_id}).content.decode()
     assert submission.tracking_number in page
     assert investigator.queues.filter(slug="use-of-force").exists()

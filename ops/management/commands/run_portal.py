@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from ops.demo import DEMO_PASSWORD, STAFF
+from ops.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, STAFF
 
 
 class Command(BaseCommand):
@@ -95,6 +95,8 @@ class Command(BaseCommand):
             f"  Broker:            {broker}",
             f"  Demo logins (password {DEMO_PASSWORD}):",
             *[f"    {username:<13} {role}" for username, _f, _l, role, _q in STAFF],
+            f"  Second factor: add the key {DEMO_TOTP_SECRET} to an authenticator app,",
+            "    or run `.venv/bin/python manage.py staff_otp_code <username>` for the code.",
             "  Press Ctrl-C to stop.",
             "",
         ]

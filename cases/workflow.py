@@ -1,0 +1,641 @@
+"""A case's life: the allowed transitions, one function each. Every function locks the case,
+refuses a stale version (someone else changed it meanwhile), checks the transition and the
+person's right to make it, writes the audit event, updates what the public status page shows,
+and queues the notices that follow, dispatched after commit."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Employee
+from intake.models import AllegationCategory, InvolvedEmployee, Submission
+from routing.models import Notice
+from routing.notices import notice_queue, notices_dispatch_on_commit
+from routing.services import status_url
+
+from .audit import audit_record
+from .models import Allegation, Case, DueDateExtension, Finding
+from .permissions import Action, can, may_work_on
+
+S = Case.Status
+
+
+class WorkflowError(Exception):
+    """A change that is not allowed; the message is for the person who tried it."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class CaseChanged(WorkflowError):
+    """Someone else changed the case since the person loaded it; nothing was overwritten."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else changed this case while you were working on it. Nothing was "
+                "saved; the page now shows their change, and what you typed is kept below."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    action: Action
+    label: object  # lazy translated
+    assignee_or_commander: bool = False  # the investigation's own steps
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("triage", frozenset({S.RECEIVED}), S.TRIAGE, Action.TRIAGE, _("Start triage")),
+        Transition(
+            "assign",
+            frozenset({S.RECEIVED, S.TRIAGE, S.ASSIGNED, S.INVESTIGATING}),
+            S.ASSIGNED,
+            Action.CLAIM,
+            _("Assign"),
+        ),
+        Transition(
+            "open",
+            frozenset({S.ASSIGNED}),
+            S.INVESTIGATING,
+            Action.WORK,
+            _("Open the investigation"),
+            assignee_or_commander=True,
+        ),
+        Transition(
+            "submit_findings",
+            frozenset({S.INVESTIGATING}),
+            S.FINDINGS_SUBMITTED,
+            Action.WORK,
+            _("Submit findings"),
+            assignee_or_commander=True,
+        ),
+        Transition(
+            "return_findings",
+            frozenset({S.FINDINGS_SUBMITTED}),
+            S.INVESTIGATING,
+            Action.APPROVE,
+            _("Return findings"),
+        ),
+        Transition(
+            "approve",
+            frozenset({S.FINDINGS_SUBMITTED}),
+            S.APPROVED,
+            Action.APPROVE,
+            _("Approve findings"),
+        ),
+        Transition("close", frozenset({S.APPROVED}), S.CLOSED, Action.CLOSE, _("Close")),
+        Transition(
+            "mediate",
+            frozenset({S.ASSIGNED, S.INVESTIGATING}),
+            S.MEDIATED,
+            Action.CLOSE,
+            _("Resolved by mediation"),
+        ),
+        Transition(
+            "refer",
+            frozenset({S.RECEIVED, S.TRIAGE, S.ASSIGNED}),
+            S.REFERRED,
+            Action.TRIAGE,
+            _("Refer elsewhere"),
+        ),
+        Transition(
+            "merge", frozenset(Case.OPEN_STATUSES), S.MERGED, Action.TRIAGE, _("Merge as duplicate")
+        ),
+        Transition(
+            "reopen",
+            frozenset({S.CLOSED, S.MEDIATED, S.REFERRED, S.MERGED}),
+            S.TRIAGE,
+            Action.CLOSE,
+            _("Reopen"),
+        ),
+    ]
+}
+
+PUBLIC_STAGE = {
+    S.RECEIVED: Submission.PublicStage.RECEIVED,
+    S.TRIAGE: Submission.PublicStage.UNDER_REVIEW,
+    S.ASSIGNED: Submission.PublicStage.UNDER_REVIEW,
+    S.INVESTIGATING: Submission.PublicStage.UNDER_INVESTIGATION,
+    S.FINDINGS_SUBMITTED: Submission.PublicStage.UNDER_INVESTIGATION,
+    S.APPROVED: Submission.PublicStage.UNDER_INVESTIGATION,
+    S.CLOSED: Submission.PublicStage.CLOSED,
+    S.MEDIATED: Submission.PublicStage.CLOSED,
+    S.REFERRED: Submission.PublicStage.CLOSED,
+    S.MERGED: Submission.PublicStage.CLOSED,
+}
+ENDINGS = {S.CLOSED, S.MEDIATED, S.REFERRED, S.MERGED}
+
+
+def transitions_for(*, case: Case, user) -> list[Transition]:
+    """The transitions this person may make on this case now (for the case page's buttons)."""
+    return [t for t in TRANSITIONS.values() if _refusal(t, case, user) is None]
+
+
+def _refusal(transition: Transition, case: Case, user):
+    if case.status not in transition.sources:
+        return _("A case that is “%(status)s” cannot take this step.") % {
+            "status": case.get_status_display()
+        }
+    if not can(user, transition.action):
+        return _("Your role does not allow this step.")
+    if transition.assignee_or_commander and not may_work_on(user, case):
+        return _("Only the assigned investigator or the commander can take this step.")
+    return None
+
+
+def _locked(case: Case, version: int) -> Case:
+    current = Case.objects.select_for_update().select_related("submission").get(pk=case.pk)
+    if current.version != version:
+        raise CaseChanged()
+    return current
+
+
+def _bump(case: Case, *fields: str) -> None:
+    case.version += 1
+    case.save(update_fields=["version", *fields])
+
+
+def _move(
+    name: str, *, case: Case, version: int, actor, request=None, **detail
+) -> tuple[Case, list]:
+    """Check and make a transition inside the caller's transaction; returns the locked case
+    and the notices to dispatch."""
+    transition = TRANSITIONS[name]
+    case = _locked(case, version)
+    refusal = _refusal(transition, case, actor)
+    if refusal is not None:
+        raise WorkflowError(refusal)
+    previous = case.status
+    case.status = transition.target
+    now = timezone.now()
+    if transition.target in ENDINGS:
+        case.closed_at = now
+    elif name == "reopen":
+        case.closed_at = None
+    _bump(case, "status", "closed_at")
+    audit_record(
+        action=f"case.{name}",
+        submission=case.submission,
+        case=case,
+        actor=actor,
+        request=request,
+        **{"from": previous, "to": case.status},
+        **detail,
+    )
+    return case, _public_stage_update(case, actor=actor, request=request)
+
+
+def _public_stage_update(case: Case, *, actor, request) -> list:
+    """Keep the status page in step; tell the complainant when the public stage changes."""
+    submission = case.submission
+    stage = PUBLIC_STAGE[case.status]
+    changed = submission.public_stage != stage
+    submission.public_stage = stage
+    submission.next_step_due = None if case.status in ENDINGS else case.due_date
+    submission.save(update_fields=["public_stage", "next_step_due"])
+    if not changed or case.status in ENDINGS:
+        return []
+    return _to_complainant(
+        case,
+        kind=Notice.Kind.STATUS_UPDATE,
+        occasion=f"{stage}-v{case.version}",
+        context={"stage": stage},
+        actor=actor,
+        request=request,
+    )
+
+
+def _to_complainant(case: Case, *, kind: str, occasion: str, context: dict, actor, request):
+    submission = case.submission
+    if not submission.submitter_email:
+        return []
+    notice = notice_queue(
+        submission=submission,
+        kind=kind,
+        recipient_email=submission.submitter_email,
+        recipient_name=submission.submitter_name,
+        language=submission.language,
+        occasion=occasion,
+        context={"status_url": status_url(submission), **context},
+    )
+    _audit_notice(case, notice, actor=actor, request=request)
+    return [notice]
+
+
+def _audit_notice(case: Case, notice, *, actor, request) -> None:
+    if notice is None:
+        return
+    audit_record(
+        action="notice.queued",
+        submission=case.submission,
+        case=case,
+        actor=actor,
+        request=request,
+        kind=notice.kind,
+        recipient=notice.recipient_email,
+    )
+
+
+# --- Transitions ------------------------------------------------------------------------------
+
+
+def case_triage(*, case: Case, version: int, actor, request=None) -> Case:
+    with transaction.atomic():
+        case, notices = _move("triage", case=case, version=version, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_assign(*, case: Case, version: int, actor, assignee, request=None) -> Case:
+    """Give the case to an investigator. An investigator may take it themself; the intake
+    coordinator and the commander may give it to any member of the case's queue."""
+    with transaction.atomic():
+        locked = _locked(case, version)
+        if assignee.pk != actor.pk and not can(actor, Action.ASSIGN):
+            raise WorkflowError(_("Your role allows you to assign cases only to yourself."))
+        if not locked.queue.members.filter(pk=assignee.pk, is_active=True).exists():
+            raise WorkflowError(_("The assignee must be a member of the case's queue."))
+        keep_status = locked.status == S.INVESTIGATING
+        previous_assignee = locked.assignee_id
+        if keep_status:
+            locked.assignee = assignee
+            _bump(locked, "assignee")
+            audit_record(
+                action="case.assign",
+                submission=locked.submission,
+                case=locked,
+                actor=actor,
+                request=request,
+                assignee=assignee.get_username(),
+                previous_assignee=previous_assignee,
+            )
+            return locked
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee"])
+        locked, notices = _move(
+            "assign",
+            case=locked,
+            version=locked.version,
+            actor=actor,
+            request=request,
+            assignee=assignee.get_username(),
+            previous_assignee=previous_assignee,
+        )
+        notices_dispatch_on_commit(notices)
+    return locked
+
+
+def case_open(*, case: Case, version: int, actor, request=None) -> Case:
+    """Open the investigation: the allegations are set from the complaint if none were recorded,
+    and the employee and their supervisor get the notice of complaint (allegations only, never
+    who complained); never for a confidential case."""
+    with transaction.atomic():
+        case, notices = _move("open", case=case, version=version, actor=actor, request=request)
+        case.opened_at = timezone.now()
+        case.save(update_fields=["opened_at"])
+        allegations = _allegations_from_complaint(case)
+        if not case.confidential:
+            notices += _notices_of_complaint(case, allegations, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_findings_submit(*, case: Case, version: int, actor, request=None) -> Case:
+    with transaction.atomic():
+        if Allegation.objects.filter(case=case, finding="").exists() or not (
+            Allegation.objects.filter(case=case).exists()
+        ):
+            raise WorkflowError(_("Record a finding for every allegation before submitting."))
+        case, notices = _move(
+            "submit_findings", case=case, version=version, actor=actor, request=request
+        )
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_findings_return(*, case: Case, version: int, actor, reason: str, request=None) -> Case:
+    with transaction.atomic():
+        case, notices = _move(
+            "return_findings",
+            case=case,
+            version=version,
+            actor=actor,
+            request=request,
+            reason=reason,
+        )
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_approve(*, case: Case, version: int, actor, request=None) -> Case:
+    with transaction.atomic():
+        case, notices = _move("approve", case=case, version=version, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_close(*, case: Case, version: int, actor, request=None) -> Case:
+    """Close an approved case and send the complainant the outcome, in their language."""
+    with transaction.atomic():
+        case, notices = _move("close", case=case, version=version, actor=actor, request=request)
+        findings = sorted({a.finding for a in case.allegations.all() if a.finding})
+        with translation.override("en"):
+            case.submission.public_outcome = ", ".join(
+                str(Finding(value).label) for value in findings
+            )[:200]
+        case.submission.save(update_fields=["public_outcome"])
+        notices += _outcome(case, findings=findings, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_mediate(*, case: Case, version: int, actor, request=None) -> Case:
+    with transaction.atomic():
+        case, notices = _move("mediate", case=case, version=version, actor=actor, request=request)
+        notices += _outcome(case, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_refer(
+    *, case: Case, version: int, actor, referred_to: str, referral_letter: str, request=None
+) -> Case:
+    """Refer a complaint that is not about this department's employee; the complainant gets the
+    referral letter."""
+    if not referred_to.strip() or not referral_letter.strip():
+        raise WorkflowError(_("Say where the complaint is referred and write the referral letter."))
+    with transaction.atomic():
+        case, notices = _move(
+            "refer",
+            case=case,
+            version=version,
+            actor=actor,
+            request=request,
+            referred_to=referred_to,
+        )
+        case.referred_to = referred_to
+        case.referral_letter = referral_letter
+        case.save(update_fields=["referred_to", "referral_letter"])
+        notices += _outcome(case, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_merge(*, case: Case, version: int, actor, into: Case, request=None) -> Case:
+    if into.pk == case.pk:
+        raise WorkflowError(_("A case cannot be merged into itself."))
+    with transaction.atomic():
+        case, notices = _move(
+            "merge",
+            case=case,
+            version=version,
+            actor=actor,
+            request=request,
+            into=into.submission.tracking_number,
+        )
+        case.merged_into = into
+        case.save(update_fields=["merged_into"])
+        notices += _outcome(case, actor=actor, request=request)
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+def case_reopen(*, case: Case, version: int, actor, reason: str, request=None) -> Case:
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for reopening the case."))
+    with transaction.atomic():
+        case, notices = _move(
+            "reopen", case=case, version=version, actor=actor, request=request, reason=reason
+        )
+        notices_dispatch_on_commit(notices)
+    return case
+
+
+# --- Changes within a stage -------------------------------------------------------------------
+
+
+def allegation_findings_record(
+    *, case: Case, version: int, actor, findings: dict[int, str], request=None
+) -> Case:
+    """Record the finding of each allegation (by allegation id)."""
+    with transaction.atomic():
+        locked = _locked(case, version)
+        if locked.status != S.INVESTIGATING or not may_work_on(actor, locked):
+            raise WorkflowError(
+                _("Findings are recorded by the assigned investigator during the investigation.")
+            )
+        changed = {}
+        for allegation in locked.allegations.select_for_update():
+            finding = findings.get(allegation.pk)
+            if finding is None or finding == allegation.finding:
+                continue
+            if finding and finding not in Finding.values:
+                raise WorkflowError(_("Choose one of the listed findings."))
+            allegation.finding = finding
+            allegation.save(update_fields=["finding"])
+            changed[str(allegation.pk)] = finding
+        _bump(locked)
+        audit_record(
+            action="case.findings",
+            submission=locked.submission,
+            case=locked,
+            actor=actor,
+            request=request,
+            findings=changed,
+        )
+    return locked
+
+
+def allegation_add(
+    *,
+    case: Case,
+    version: int,
+    actor,
+    category: str,
+    involved: InvolvedEmployee | None,
+    request=None,
+) -> Allegation:
+    with transaction.atomic():
+        locked = _locked(case, version)
+        if not locked.is_open or not can(actor, Action.WORK):
+            raise WorkflowError(_("Allegations can be added only to an open case."))
+        if category not in AllegationCategory.values:
+            raise WorkflowError(_("Choose one of the listed categories."))
+        allegation = Allegation.objects.create(case=locked, category=category, involved=involved)
+        _bump(locked)
+        audit_record(
+            action="case.allegation_add",
+            submission=locked.submission,
+            case=locked,
+            actor=actor,
+            request=request,
+            category=category,
+            involved=involved.pk if involved else None,
+        )
+    return allegation
+
+
+def involved_employee_confirm(
+    *,
+    case: Case,
+    version: int,
+    actor,
+    involved: InvolvedEmployee,
+    employee: Employee | None,
+    request=None,
+) -> InvolvedEmployee:
+    """Confirm or change who in the roster a named employee is (None: not in the roster)."""
+    with transaction.atomic():
+        locked = _locked(case, version)
+        if involved.submission_id != locked.submission_id or not can(actor, Action.WORK):
+            raise WorkflowError(_("Your role does not allow this step."))
+        previous = involved.employee_id
+        involved.employee = employee
+        involved.match_state = (
+            InvolvedEmployee.MatchState.CONFIRMED
+            if employee
+            else InvolvedEmployee.MatchState.NOT_FOUND
+        )
+        involved.save(update_fields=["employee", "match_state"])
+        _bump(locked)
+        audit_record(
+            action="case.employee_match",
+            submission=locked.submission,
+            case=locked,
+            actor=actor,
+            request=request,
+            involved=involved.pk,
+            previous=previous,
+            employee=employee.dsn if employee else None,
+        )
+    return involved
+
+
+def case_due_extend(
+    *, case: Case, version: int, actor, new_due: date, reason: str, request=None
+) -> DueDateExtension:
+    """Move the due date (the commander's call), keeping the reason."""
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for the extension."))
+    with transaction.atomic():
+        locked = _locked(case, version)
+        if not can(actor, Action.EXTEND):
+            raise WorkflowError(_("Only the commander can extend a due date."))
+        if not locked.is_open:
+            raise WorkflowError(_("A closed case has no due date to extend."))
+        if new_due <= locked.due_date:
+            raise WorkflowError(_("The new due date must be later than the current one."))
+        extension = DueDateExtension.objects.create(
+            case=locked,
+            previous_due=locked.due_date,
+            new_due=new_due,
+            reason=reason,
+            extended_by=actor,
+        )
+        locked.due_date = new_due
+        _bump(locked, "due_date")
+        locked.submission.next_step_due = new_due
+        locked.submission.save(update_fields=["next_step_due"])
+        audit_record(
+            action="case.extend",
+            submission=locked.submission,
+            case=locked,
+            actor=actor,
+            request=request,
+            previous_due=str(extension.previous_due),
+            new_due=str(new_due),
+            reason=reason,
+        )
+    return extension
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _allegations_from_complaint(case: Case) -> list[Allegation]:
+    existing = list(case.allegations.select_related("involved__employee__supervisor"))
+    if existing:
+        return existing
+    categories = [c for c in case.submission.categories if c in AllegationCategory.values] or [
+        AllegationCategory.OTHER
+    ]
+    people = list(case.submission.employees.all()) or [None]
+    Allegation.objects.bulk_create(
+        Allegation(case=case, category=category, involved=person)
+        for category in categories
+        for person in people
+    )
+    return list(case.allegations.select_related("involved__employee__supervisor"))
+
+
+def _notices_of_complaint(case: Case, allegations: list[Allegation], *, actor, request) -> list:
+    """One notice per employee named in an allegation and one to their supervisor; the
+    complainant's identity is never part of it."""
+    by_employee: dict[int, tuple[Employee, list[str]]] = {}
+    confirmed = {InvolvedEmployee.MatchState.MATCHED, InvolvedEmployee.MatchState.CONFIRMED}
+    for allegation in allegations:
+        person = allegation.involved
+        if person is None or person.employee is None or person.match_state not in confirmed:
+            continue
+        with translation.override("en"):
+            label = str(allegation.get_category_display())
+        by_employee.setdefault(person.employee.pk, (person.employee, []))[1].append(label)
+    notices = []
+    for employee, labels in by_employee.values():
+        context = {
+            "employee_name": f"{employee.rank} {employee.first_name} {employee.last_name}".strip(),
+            "allegations": labels,
+            "due_date": str(case.due_date),
+        }
+        notices.append(
+            notice_queue(
+                submission=case.submission,
+                kind=Notice.Kind.COMPLAINT_EMPLOYEE,
+                recipient_email=employee.email,
+                recipient_name=context["employee_name"],
+                employee=employee,
+                context=context,
+            )
+        )
+        supervisor = employee.supervisor
+        if supervisor is not None:
+            notices.append(
+                notice_queue(
+                    submission=case.submission,
+                    kind=Notice.Kind.COMPLAINT_SUPERVISOR,
+                    recipient_email=supervisor.email,
+                    recipient_name=f"{supervisor.first_name} {supervisor.last_name}",
+                    employee=employee,
+                    context=context,
+                )
+            )
+    for notice in notices:
+        _audit_notice(case, notice, actor=actor, request=request)
+    return notices
+
+
+def _outcome(case: Case, *, actor, request, findings: list[str] | None = None) -> list:
+    return _to_complainant(
+        case,
+        kind=Notice.Kind.OUTCOME,
+        occasion=f"v{case.version}",
+        context={
+            "ending": case.status,
+            "findings": findings or [],
+            "referred_to": case.referred_to,
+            "referral_letter": case.referral_letter,
+        },
+        actor=actor,
+        request=request,
+    )
