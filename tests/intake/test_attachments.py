@@ -100,3 +100,27 @@ def test_empty_file_is_refused():
 def test_path_in_a_file_name_is_never_kept():
     checked = attachment_check(pdf(name="../../etc/report.pdf"))
     assert checked.original_name == "report.pdf"
+
+
+@pytest.mark.django_db
+def test_files_are_stored_with_the_submission_or_not_at_all(monkeypatch):
+    from intake import services
+    from intake.models import Attachment, Submission
+    from intake.services import SubmissionData, submission_create
+
+    written = []
+    real_store = services.attachment_store
+
+    def store_then_fail(*, submission, checked):
+        if written:
+            raise OSError("disk full")
+        attachment = real_store(submission=submission, checked=checked)
+        written.append(attachment.file)
+        return attachment
+
+    monkeypatch.setattr(services, "attachment_store", store_then_fail)
+    files = [attachment_check(pdf("a.pdf")), attachment_check(pdf("b.pdf"))]
+    with pytest.raises(OSError):
+        submission_create(data=SubmissionData(kind="complaint", narrative="x"), attachments=files)
+    assert Submission.objects.count() == 0 and Attachment.objects.count() == 0
+    assert not written[0].storage.exists(written[0].name)  # the first file went with it
