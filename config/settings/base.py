@@ -221,7 +221,7 @@ CANDOR_INTAKE_RATE_LIMIT = (
     env.int("CANDOR_INTAKE_RATE_WINDOW", default=3600),
 )
 CANDOR_INTAKE_BURST_LIMIT = (
-    env.int("CANDOR_INTAKE_BURST_LIMIT", default=3),
+    env.int("CANDOR_INTAKE_BURST_LIMIT", default=5),
     env.int("CANDOR_INTAKE_BURST_WINDOW", default=60),
 )
 # A text with this many links or more is held in quarantine as suspected spam.

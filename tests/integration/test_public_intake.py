@@ -62,3 +62,25 @@ def test_held_submission_waits_until_released_then_the_worker_routes_it(client, 
     client.post(reverse("intake:quarantine-decide", args=[submission.pk, "release"]))
     case = wait_for(lambda: Case.objects.filter(submission=submission).first(), what="the case")
     assert case.queue is not None
+
+
+def test_rate_limit_counts_live_in_redis_not_in_a_process(settings):
+    import time
+    import uuid
+
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    from intake.abuse import rate_check
+
+    if not isinstance(caches["default"], RedisCache):
+        pytest.skip("the shared cache is Redis only when REDIS_URL is set")
+    settings.CANDOR_INTAKE_RATE_LIMIT = (2, 3600)
+    client = f"198.51.100.{uuid.uuid4().int % 250}-{uuid.uuid4().hex}"
+    assert rate_check(scope="submission", client=client).allowed
+    # Another web process: a connection of its own to the same Redis sees the same count.
+    other_process = RedisCache(settings.CACHES["default"]["LOCATION"], {})
+    bucket = f"candor:rate:submission:{client}:limit:{int(time.time() // 3600)}"
+    assert other_process.get(bucket) == 1
+    assert rate_check(scope="submission", client=client).allowed
+    assert not rate_check(scope="submission", client=client).allowed
