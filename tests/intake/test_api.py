@@ -119,3 +119,10 @@ def test_scripts_are_stored_as_text(client, key):
 def test_api_never_uses_cookies_for_auth(client, key):
     response = client.get("/api/v1/complaints", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 405
+
+
+def test_body_over_the_upload_limit_is_refused(client, key, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    body = {**COMPLAINT, "narrative": "x" * 500}
+    assert post(client, "/api/v1/complaints", body, key).status_code == 413
+    assert Submission.objects.count() == 0
