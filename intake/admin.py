@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Submission
+from .models import PartnerApiKey, Submission
 
 
 @admin.register(Submission)
@@ -25,6 +25,9 @@ class SubmissionAdmin(admin.ModelAdmin):
         "routing_state",
         "routed_at",
         "quarantined",
+        "quarantine_reason",
+        "quarantine_decision",
+        "quarantine_decided_at",
     ]
     readonly_fields = fields
 
@@ -32,4 +35,17 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnerApiKey)
+class PartnerApiKeyAdmin(admin.ModelAdmin):
+    """Keys are made with `manage.py create_partner_key` (the key is shown once); here an
+    administrator can only see them and switch one off."""
+
+    list_display = ["name", "prefix", "active", "created_at", "last_used_at"]
+    fields = ["name", "prefix", "active", "created_at", "last_used_at"]
+    readonly_fields = ["name", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
         return False

@@ -1,50 +1,451 @@
+"""The public forms, and `SubmissionForms`, the one validation path for everything the public
+sends: the web pages bind it to a POST, the JSON API to a request body."""
+
+import re
+import unicodedata
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import ServiceArea
+
+from .attachments import CheckedAttachment, attachment_check, limits
 from .models import AllegationCategory, Submission
-from .services import EmployeeData, SubmissionData
+from .services import EmployeeData, SubmissionData, WitnessData
+
+MAX_EMPLOYEES = 20
+MAX_WITNESSES = 20
+_PHONE_DIGITS = re.compile(r"\d")
+_PHONE_CHARACTERS = re.compile(r"^[0-9+().\-\s/#*a-zA-Z]*$")
 
 
-class ComplaintForm(forms.Form):
-    """The public complaint form."""
+class DateInput(forms.DateInput):
+    input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class PublicForm(forms.Form):
+    """What every public form shares: text normalised to one Unicode form, and a honeypot field
+    that people never see (it is not displayed) and bots fill in."""
+
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = unicodedata.normalize("NFC", value)
+        return cleaned
+
+
+def _phone_valid(value: str) -> None:
+    if not _PHONE_CHARACTERS.match(value) or len(_PHONE_DIGITS.findall(value)) < 7:
+        raise ValidationError(
+            _("Enter a phone number with at least 7 digits, like 314-555-0100."), code="phone"
+        )
+
+
+def _not_in_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."), code="future")
+
+
+class AboutYouFields(PublicForm):
     submitter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
     submitter_email = forms.EmailField(
-        label=_("Your email"),
+        label=_("Your email address"),
+        max_length=254,
         required=False,
-        help_text=_(
-            "We send your tracking number and updates here. Leave empty to stay anonymous."
-        ),
+        help_text=_("We send your tracking number and updates here."),
+    )
+    submitter_phone = forms.CharField(
+        label=_("Your phone number"),
+        max_length=40,
+        required=False,
+        validators=[_phone_valid],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language we should write to you in"),
+        choices=settings.LANGUAGES,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submitter_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["submitter_email"].widget.attrs["autocomplete"] = "email"
+
+
+class ComplaintForm(AboutYouFields):
+    """The public complaint form (its employee and witness rows are formsets)."""
+
+    submitter_address = forms.CharField(
+        label=_("Your mailing address"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    preferred_contact = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=[("", _("No preference"))] + Submission.ContactMethod.choices,
+        required=False,
+    )
+    on_behalf_of_other = forms.BooleanField(
+        label=_("I am filing this for someone else"), required=False
+    )
+    relationship = forms.CharField(
+        label=_("Your relationship to them"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: parent, friend, lawyer."),
+    )
+    other_person_contact = forms.CharField(
+        label=_("Their name and how to reach them"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    occurred_on = forms.DateField(
+        label=_("Date"),
+        required=False,
+        widget=DateInput,
+        validators=[_not_in_future],
+        help_text=_("If you are not sure, give your best guess and tick “approximate”."),
+    )
+    occurred_time = forms.TimeField(label=_("Time"), required=False, widget=TimeInput)
+    occurred_approximate = forms.BooleanField(
+        label=_("The date or time is approximate"), required=False
+    )
+    location = forms.CharField(
+        label=_("Where did it happen?"),
+        max_length=300,
+        required=False,
+        help_text=_("An address, an intersection or a landmark."),
+    )
+    service_area = forms.ModelChoiceField(
+        label=_("City or area"),
+        queryset=ServiceArea.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label=_("Not sure"),
+        help_text=_("The department also polices these cities and districts by contract."),
     )
     narrative = forms.CharField(
         label=_("What happened?"),
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Tell us in your own words: what happened, when and where."),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Tell us in your own words. You can write up to 20,000 characters."),
         error_messages={"required": _("Tell us what happened.")},
     )
     categories = forms.MultipleChoiceField(
-        label=_("What is the complaint about?"),
+        label=_("What is your complaint about?"),
         choices=AllegationCategory.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose all that apply. If you are not sure, leave them empty."),
     )
-    employee_name = forms.CharField(label=_("Employee's name"), max_length=200, required=False)
-    employee_badge = forms.CharField(label=_("Badge or DSN number"), max_length=20, required=False)
+    declaration = forms.BooleanField(
+        label=_("What I have written is true, as far as I know."),
+        error_messages={
+            "required": _("Tick the box to confirm that what you wrote is true as far as you know.")
+        },
+    )
 
-    def to_data(self, *, language: str) -> SubmissionData:
-        cleaned = self.cleaned_data
-        employees = []
-        if cleaned["employee_name"] or cleaned["employee_badge"]:
-            employees.append(
-                EmployeeData(name=cleaned["employee_name"], badge=cleaned["employee_badge"])
+    def clean(self):
+        cleaned = super().clean()
+        contact = cleaned.get("preferred_contact")
+        if contact == Submission.ContactMethod.EMAIL and not cleaned.get("submitter_email"):
+            self.add_error(
+                "submitter_email",
+                _("You asked us to contact you by email: enter your email address."),
             )
-        return SubmissionData(
-            kind=Submission.Kind.COMPLAINT,
-            narrative=cleaned["narrative"],
-            language=language,
-            submitter_name=cleaned["submitter_name"],
-            submitter_email=cleaned["submitter_email"],
-            categories=cleaned["categories"],
-            employees=employees,
+        if contact == Submission.ContactMethod.PHONE and not cleaned.get("submitter_phone"):
+            self.add_error(
+                "submitter_phone",
+                _("You asked us to contact you by phone: enter your phone number."),
+            )
+        if contact == Submission.ContactMethod.MAIL and not cleaned.get("submitter_address"):
+            self.add_error(
+                "submitter_address",
+                _("You asked us to contact you by mail: enter your mailing address."),
+            )
+        return cleaned
+
+
+class ComplimentForm(AboutYouFields):
+    occurred_on = ComplaintForm.base_fields["occurred_on"]
+    occurred_approximate = ComplaintForm.base_fields["occurred_approximate"]
+    location = ComplaintForm.base_fields["location"]
+    service_area = ComplaintForm.base_fields["service_area"]
+    narrative = forms.CharField(
+        label=_("What did they do?"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Tell us what the employee did.")},
+    )
+    share_publicly = forms.BooleanField(
+        label=_("The department may share this compliment publicly"),
+        required=False,
+        help_text=_("We never publish your name or contact details."),
+    )
+
+
+class EmployeeForm(PublicForm):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    badge = forms.CharField(label=_("Badge or DSN number"), max_length=20, required=False)
+    car_number = forms.CharField(label=_("Car number"), max_length=20, required=False)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What they looked like, their rank or what they did."),
+    )
+    website = None
+
+
+class WitnessForm(PublicForm):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    contact = forms.CharField(
+        label=_("How to reach them"),
+        max_length=300,
+        required=False,
+        help_text=_("A phone number, an email or an address."),
+    )
+    website = None
+
+
+EmployeeFormSet = forms.formset_factory(
+    EmployeeForm, extra=1, max_num=MAX_EMPLOYEES, validate_max=True, absolute_max=MAX_EMPLOYEES
+)
+WitnessFormSet = forms.formset_factory(
+    WitnessForm, extra=1, max_num=MAX_WITNESSES, validate_max=True, absolute_max=MAX_WITNESSES
+)
+
+
+class AttachmentsForm(forms.Form):
+    attachments = MultipleFileField(label=_("Photos, video, audio or documents"), required=False)
+
+    def clean_attachments(self) -> list[CheckedAttachment]:
+        files = self.cleaned_data["attachments"]
+        if len(files) > settings.CANDOR_ATTACHMENT_MAX_COUNT:
+            raise ValidationError(
+                _("You can add up to %(count)s files. Choose the most important ones."),
+                code="too_many",
+                params={"count": settings.CANDOR_ATTACHMENT_MAX_COUNT},
+            )
+        checked, errors = [], []
+        for upload in files:
+            try:
+                checked.append(attachment_check(upload))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class SubmissionForms:
+    """A complaint or compliment with its employee and witness rows and its files, validated
+    together. `add` re-shows the form with one more employee or witness row instead of
+    validating it: the way to add rows that works without JavaScript."""
+
+    def __init__(self, *, kind: str, data=None, files=None, add: str | None = None):
+        self.kind = kind
+        self.bound = data is not None
+        self.adding = add if add in ("employee", "witness") else None
+        if self.adding and data is not None:
+            data = data.copy()
+            prefix = {"employee": "employees", "witness": "witnesses"}[self.adding]
+            rows = _int(data.get(f"{prefix}-TOTAL_FORMS"))
+            limit = MAX_EMPLOYEES if self.adding == "employee" else MAX_WITNESSES
+            data[f"{prefix}-TOTAL_FORMS"] = str(min(rows + 1, limit))
+        form_class = ComplaintForm if kind == Submission.Kind.COMPLAINT else ComplimentForm
+        self.form = form_class(data)
+        self.employees = EmployeeFormSet(data, prefix="employees")
+        self.witnesses = (
+            WitnessFormSet(data, prefix="witnesses") if kind == Submission.Kind.COMPLAINT else None
         )
+        self.files = AttachmentsForm(data, files)
+        self.limits = limits()
+
+    @property
+    def show_errors(self) -> bool:
+        return self.bound and not self.adding
+
+    def is_valid(self) -> bool:
+        if not self.bound or self.adding:
+            return False
+        valid = self.form.is_valid()
+        valid = self.employees.is_valid() and valid
+        if self.witnesses is not None:
+            valid = self.witnesses.is_valid() and valid
+        valid = self.files.is_valid() and valid
+        nobody_named = (
+            self.kind == Submission.Kind.COMPLIMENT
+            and self.employees.is_valid()
+            and not self._rows(self.employees)
+        )
+        if nobody_named:
+            self.employees._non_form_errors = self.employees.error_class(
+                [_("Tell us who you want to compliment: a name, badge number or description.")],
+                renderer=self.employees.renderer,
+            )
+            valid = False
+        return valid
+
+    @staticmethod
+    def _rows(formset) -> list[dict]:
+        return [
+            {k: v for k, v in form.cleaned_data.items() if k != "website"}
+            for form in formset.forms
+            if form.has_changed() and any(form.cleaned_data.values())
+        ]
+
+    @property
+    def honeypot(self) -> str:
+        return self.form.cleaned_data.get("website", "")
+
+    @property
+    def attachments(self) -> list[CheckedAttachment]:
+        return self.files.cleaned_data.get("attachments", [])
+
+    def to_data(self, *, language: str, channel: str = Submission.Channel.WEB) -> SubmissionData:
+        cleaned = self.form.cleaned_data
+        area = cleaned.get("service_area")
+        data = SubmissionData(
+            kind=self.kind,
+            narrative=cleaned["narrative"],
+            language=cleaned.get("language") or language,
+            channel=channel,
+            submitter_name=cleaned.get("submitter_name", ""),
+            submitter_email=cleaned.get("submitter_email", ""),
+            submitter_phone=cleaned.get("submitter_phone", ""),
+            occurred_on=cleaned.get("occurred_on"),
+            occurred_approximate=cleaned.get("occurred_approximate", False),
+            location=cleaned.get("location", ""),
+            service_area_id=area.pk if area else None,
+            employees=[EmployeeData(**row) for row in self._rows(self.employees)],
+        )
+        if self.kind == Submission.Kind.COMPLAINT:
+            data.submitter_address = cleaned.get("submitter_address", "")
+            data.preferred_contact = cleaned.get("preferred_contact", "")
+            data.on_behalf_of_other = cleaned.get("on_behalf_of_other", False)
+            data.relationship = cleaned.get("relationship", "")
+            data.other_person_contact = cleaned.get("other_person_contact", "")
+            data.occurred_time = cleaned.get("occurred_time")
+            data.categories = list(cleaned.get("categories", []))
+            data.declaration = cleaned.get("declaration", False)
+            data.witnesses = [WitnessData(**row) for row in self._rows(self.witnesses)]
+        else:
+            data.share_publicly = cleaned.get("share_publicly", False)
+        return data
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(message, id of the field it is about), in the order of the page."""
+        items = [(str(e), _anchor(self.form[name])) for name, e in _field_errors(self.form)]
+        items += [(str(e), "error-summary") for e in self.form.non_field_errors()]
+        for label, formset in (
+            (_("Employee %(row)s"), self.employees),
+            (_("Witness %(row)s"), self.witnesses),
+        ):
+            if formset is None:
+                continue
+            for error in formset.non_form_errors():
+                items.append((str(error), f"{formset.prefix}-fieldset"))
+            for row, form in enumerate(formset.forms, start=1):
+                for name, error in _field_errors(form):
+                    text = f"{label % {'row': row}}: {error}"
+                    items.append((text, _anchor(form[name])))
+        items += [
+            (str(e), _anchor(self.files["attachments"])) for _n, e in _field_errors(self.files)
+        ]
+        return items
+
+    def errors_json(self) -> dict:
+        """The same errors, for the JSON API: field name to messages, rows by position."""
+        errors = {name: [str(e) for e in errs] for name, errs in self.form.errors.items()}
+        for formset in (self.employees, self.witnesses):
+            if formset is None:
+                continue
+            rows = {
+                str(row): {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+                for row, form in enumerate(formset.forms)
+                if form.errors
+            }
+            if rows or formset.non_form_errors():
+                errors[formset.prefix] = {
+                    **rows,
+                    **(
+                        {"__all__": [str(e) for e in formset.non_form_errors()]}
+                        if formset.non_form_errors()
+                        else {}
+                    ),
+                }
+        return errors
+
+
+def _field_errors(form):
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            continue
+        for error in errors:
+            yield name, error
+
+
+def _anchor(bound_field) -> str:
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return 0
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write your message before sending it.")},
+    )
+
+    def clean_body(self):
+        return unicodedata.normalize("NFC", self.cleaned_data["body"])

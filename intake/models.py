@@ -68,8 +68,21 @@ class Submission(models.Model):
     routing_attempts = models.PositiveIntegerField(default=0)
     routed_at = models.DateTimeField(null=True, blank=True)
 
+    class QuarantineDecision(models.TextChoices):
+        RELEASED = "released", _("Released for routing")
+        DISCARDED = "discarded", _("Discarded as spam")
+
+    # Suspected spam is stored and numbered like anything else, but not routed until staff
+    # release it; a discarded one stays quarantined for good (kept, never routed).
     quarantined = models.BooleanField(_("held as suspected spam"), default=False, db_index=True)
     quarantine_reason = models.CharField(max_length=200, blank=True)
+    quarantine_decision = models.CharField(
+        max_length=10, choices=QuarantineDecision.choices, blank=True
+    )
+    quarantine_decided_at = models.DateTimeField(null=True, blank=True)
+    quarantine_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # About the person who filed. All optional: anonymous complaints are accepted.
     submitter_name = models.CharField(_("name"), max_length=200, blank=True)
@@ -233,3 +246,23 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_author_display()}, {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PartnerApiKey(models.Model):
+    """A key a partner system (a city's 311, a kiosk) sends to the JSON intake API. Only a digest
+    of the key is stored; the key itself is shown once, when it is made."""
+
+    name = models.CharField(_("partner"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

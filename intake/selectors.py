@@ -8,3 +8,21 @@ def submission_by_status_token(token: str) -> Submission | None:
     if not token or len(token) > 100:
         return None
     return Submission.objects.filter(status_token_digest=status_token_digest(token)).first()
+
+
+def quarantine_held():
+    """Submissions held as suspected spam and not yet judged, oldest first."""
+    return Submission.objects.filter(quarantined=True, quarantine_decision="").order_by(
+        "received_at", "id"
+    )
+
+
+def user_may_judge_quarantine(user) -> bool:
+    """Intake coordinators and BPS commanders release or discard held submissions."""
+    from cases.roles import BPS_COMMANDER, INTAKE_COORDINATOR
+
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.groups.filter(name__in=[INTAKE_COORDINATOR, BPS_COMMANDER]).exists()
+    )

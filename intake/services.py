@@ -8,7 +8,9 @@ from datetime import date, time
 from django.db import transaction
 from django.utils import timezone
 
-from .models import InvolvedEmployee, Submission, Witness
+from .abuse import rate_check, spam_reasons
+from .attachments import CheckedAttachment, attachment_store
+from .models import InvolvedEmployee, Message, Submission, Witness
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
 logger = logging.getLogger(__name__)
@@ -65,12 +67,68 @@ class Receipt:
     created: bool
 
 
-def submission_create(
-    *, data: SubmissionData, idempotency_key: str | None = None, entered_by=None
+class RateLimited(Exception):
+    """The client sent more than the hard limit allows; nothing was stored."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+def submission_receive(
+    *,
+    data: SubmissionData,
+    attachments: list[CheckedAttachment] | None = None,
+    idempotency_key: str | None = None,
+    client: str | None = None,
+    honeypot: str = "",
 ) -> Receipt:
-    """Store a submission and everything attached to it in one transaction, numbered and marked
-    `pending` routing; routing is dispatched once the transaction commits. The same
-    idempotency key stores once and returns the first receipt again."""
+    """The way in for everything the public sends (web form and JSON API): count the attempt
+    against the client's rate limit (raises RateLimited over the hard limit; a replay of a
+    stored key is not a new attempt), judge whether it looks like spam, and store it, held in
+    quarantine if it does. A suspect submission is never dropped."""
+    if idempotency_key and Submission.objects.filter(idempotency_key=idempotency_key).exists():
+        return submission_create(data=data, idempotency_key=idempotency_key)
+    burst = False
+    if client is not None:
+        check = rate_check(scope="submission", client=client)
+        if not check.allowed:
+            raise RateLimited(check.retry_after)
+        burst = check.burst
+    reasons = spam_reasons(texts=_texts_of(data), honeypot=honeypot, burst=burst)
+    return submission_create(
+        data=data,
+        attachments=attachments,
+        idempotency_key=idempotency_key,
+        quarantine_reason="; ".join(reasons),
+    )
+
+
+def _texts_of(data: SubmissionData) -> list[str]:
+    texts = [
+        data.narrative,
+        data.submitter_name,
+        data.submitter_address,
+        data.other_person_contact,
+        data.location,
+    ]
+    texts += [e.description for e in data.employees] + [e.name for e in data.employees]
+    texts += [w.name for w in data.witnesses] + [w.contact for w in data.witnesses]
+    return texts
+
+
+def submission_create(
+    *,
+    data: SubmissionData,
+    attachments: list[CheckedAttachment] | None = None,
+    idempotency_key: str | None = None,
+    entered_by=None,
+    quarantine_reason: str = "",
+) -> Receipt:
+    """Store a submission and everything attached to it, files included, in one transaction,
+    numbered and marked `pending` routing; routing is dispatched once the transaction commits,
+    unless a quarantine reason holds it for staff. The same idempotency key stores once and
+    returns the first receipt again."""
     key = idempotency_key or uuid.uuid4().hex
     token = status_token_for(key)
     existing = Submission.objects.filter(idempotency_key=key).first()
@@ -79,33 +137,122 @@ def submission_create(
 
     fields = {name: getattr(data, name) for name in _SUBMISSION_FIELDS}
     now = timezone.now()
-    with transaction.atomic():
-        # Numbers are taken under a row lock, so the duplicate check is repeated inside it:
-        # two identical requests racing here store one submission.
-        number = tracking_number_next(kind=data.kind, year=timezone.localdate(now).year)
-        existing = Submission.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            transaction.set_rollback(True)
-            return Receipt(submission=existing, status_token=token, created=False)
-        submission = Submission.objects.create(
-            tracking_number=number,
-            status_token_digest=status_token_digest(token),
-            idempotency_key=key,
-            received_at=now,
-            entered_by=entered_by,
-            **fields,
-        )
-        InvolvedEmployee.objects.bulk_create(
-            InvolvedEmployee(submission=submission, **vars(e)) for e in data.employees
-        )
-        Witness.objects.bulk_create(
-            Witness(submission=submission, **vars(w)) for w in data.witnesses
-        )
-        from routing.dispatch import routing_dispatch
+    stored_files = []
+    try:
+        with transaction.atomic():
+            receipt = _store(
+                data=data,
+                fields=fields,
+                key=key,
+                token=token,
+                now=now,
+                entered_by=entered_by,
+                attachments=attachments or [],
+                stored_files=stored_files,
+                quarantine_reason=quarantine_reason[:200],
+            )
+    except BaseException:
+        # Storage is not transactional: a file written before the rollback goes with it.
+        for attachment in stored_files:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    if receipt.created:
+        logger.info("stored %s", receipt.submission.tracking_number)
+    return receipt
 
-        transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
-    logger.info("stored %s", number)
+
+def _store(
+    *, data, fields, key, token, now, entered_by, attachments, stored_files, quarantine_reason
+) -> Receipt:
+    # Numbers are taken under a row lock, so the duplicate check is repeated inside it:
+    # two identical requests racing here store one submission.
+    number = tracking_number_next(kind=data.kind, year=timezone.localdate(now).year)
+    existing = Submission.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        transaction.set_rollback(True)
+        return Receipt(submission=existing, status_token=token, created=False)
+    submission = Submission.objects.create(
+        tracking_number=number,
+        status_token_digest=status_token_digest(token),
+        idempotency_key=key,
+        received_at=now,
+        entered_by=entered_by,
+        quarantined=bool(quarantine_reason),
+        quarantine_reason=quarantine_reason,
+        **fields,
+    )
+    InvolvedEmployee.objects.bulk_create(
+        InvolvedEmployee(submission=submission, **vars(e)) for e in data.employees
+    )
+    Witness.objects.bulk_create(Witness(submission=submission, **vars(w)) for w in data.witnesses)
+    for checked in attachments:
+        stored_files.append(attachment_store(submission=submission, checked=checked))
+    if not submission.quarantined:
+        _dispatch_on_commit(submission)
     return Receipt(submission=submission, status_token=token, created=True)
+
+
+def _dispatch_on_commit(submission: Submission) -> None:
+    from routing.dispatch import routing_dispatch
+
+    transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
+
+
+def quarantine_release(*, submission: Submission, by, request=None) -> Submission:
+    """Staff judged a held submission genuine: it leaves quarantine and is routed like any
+    other. Releasing twice, or releasing a discarded one, changes nothing."""
+    from cases.audit import audit_record
+
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not submission.quarantined or submission.quarantine_decision:
+            return submission
+        submission.quarantined = False
+        submission.quarantine_decision = Submission.QuarantineDecision.RELEASED
+        submission.quarantine_decided_at = timezone.now()
+        submission.quarantine_decided_by = by
+        submission.save(
+            update_fields=[
+                "quarantined",
+                "quarantine_decision",
+                "quarantine_decided_at",
+                "quarantine_decided_by",
+            ]
+        )
+        audit_record(action="quarantine_released", submission=submission, actor=by, request=request)
+        _dispatch_on_commit(submission)
+    return submission
+
+
+def quarantine_discard(*, submission: Submission, by, request=None) -> Submission:
+    """Staff judged a held submission spam: it is kept, numbered and marked discarded, and never
+    routed."""
+    from cases.audit import audit_record
+
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not submission.quarantined or submission.quarantine_decision:
+            return submission
+        submission.quarantine_decision = Submission.QuarantineDecision.DISCARDED
+        submission.quarantine_decided_at = timezone.now()
+        submission.quarantine_decided_by = by
+        submission.save(
+            update_fields=["quarantine_decision", "quarantine_decided_at", "quarantine_decided_by"]
+        )
+        audit_record(
+            action="quarantine_discarded", submission=submission, actor=by, request=request
+        )
+    return submission
+
+
+def message_from_submitter(*, submission: Submission, body: str, client: str | None) -> Message:
+    """A message the submitter writes on the status page, to the staff working it. Counted
+    against the same kind of rate limit as submissions."""
+    if client is not None:
+        check = rate_check(scope="message", client=client)
+        if not check.allowed:
+            raise RateLimited(check.retry_after)
+    return Message.objects.create(submission=submission, author=Message.Author.SUBMITTER, body=body)
 
 
 _SUBMISSION_FIELDS = [

@@ -1,13 +1,30 @@
+import re
 import uuid
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from .forms import ComplaintForm
-from .selectors import submission_by_status_token
-from .services import submission_create
+from .abuse import client_address
+from .forms import MessageForm, SubmissionForms
+from .models import Submission
+from .selectors import quarantine_held, submission_by_status_token, user_may_judge_quarantine
+from .services import (
+    RateLimited,
+    message_from_submitter,
+    quarantine_discard,
+    quarantine_release,
+    submission_receive,
+)
+
+_FORM_KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
 def home(request):
@@ -15,19 +32,72 @@ def home(request):
 
 
 def complaint(request):
+    return _submission_page(request, kind=Submission.Kind.COMPLAINT)
+
+
+def compliment(request):
+    return _submission_page(request, kind=Submission.Kind.COMPLIMENT)
+
+
+@never_cache
+def _submission_page(request, *, kind: str):
+    rate_limited = None
+    lost_files: list[str] = []
     if request.method == "POST":
-        form = ComplaintForm(request.POST)
-        if form.is_valid():
-            receipt = submission_create(
-                data=form.to_data(language=get_language()),
-                idempotency_key=request.POST.get("idempotency_key") or None,
-            )
-            return redirect("intake:received", token=receipt.status_token)
-        key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+        key = request.POST.get("idempotency_key", "")
+        # Web keys are 32 hex digits, API keys 64: one can never name the other's submission.
+        key = key if _FORM_KEY.match(key) else uuid.uuid4().hex
+        add = next((a for a in ("employee", "witness") if f"add_{a}" in request.POST), None)
+        forms = SubmissionForms(kind=kind, data=request.POST, files=request.FILES, add=add)
+        if forms.is_valid():
+            try:
+                receipt = submission_receive(
+                    data=forms.to_data(language=get_language()),
+                    attachments=forms.attachments,
+                    idempotency_key=key,
+                    client=client_address(request),
+                    honeypot=forms.honeypot,
+                )
+            except RateLimited as limited:
+                minutes = max(1, round(limited.retry_after / 60))
+                rate_limited = ngettext(
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minute and send it again: everything you typed is still below.",
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minutes and send it again: everything you typed is still below.",
+                    minutes,
+                ) % {"minutes": minutes}
+            else:
+                return redirect("intake:received", token=receipt.status_token)
+        # Browsers never re-fill a file input, so every file chosen must be chosen again.
+        lost_files = [f.name for f in request.FILES.getlist("attachments")]
     else:
-        form = ComplaintForm()
         key = uuid.uuid4().hex
-    return render(request, "intake/complaint.html", {"form": form, "idempotency_key": key})
+        forms = SubmissionForms(kind=kind, data=None)
+        forms.form.initial["language"] = get_language()
+    summary = forms.error_summary() if forms.show_errors else []
+    if rate_limited:
+        summary.insert(0, (rate_limited, "submit"))
+    if lost_files and summary:
+        summary.append((_files_message(lost_files), forms.files["attachments"].auto_id))
+    template = f"intake/{kind}.html"
+    return render(
+        request,
+        template,
+        {
+            "forms": forms,
+            "form": forms.form,
+            "idempotency_key": key,
+            "summary": summary,
+            "lost_files": _files_message(lost_files) if lost_files else "",
+        },
+    )
+
+
+def _files_message(names: list[str]) -> str:
+    return _(
+        "Files cannot be kept when the page is shown again. Please add these again: %(names)s."
+    ) % {"names": ", ".join(names)}
 
 
 @never_cache
@@ -43,4 +113,74 @@ def status(request, token: str):
     submission = submission_by_status_token(token)
     if submission is None:
         raise Http404
-    return render(request, "intake/status.html", {"submission": submission})
+    form = MessageForm()
+    summary = []
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                message_from_submitter(
+                    submission=submission,
+                    body=form.cleaned_data["body"],
+                    client=client_address(request),
+                )
+            except RateLimited:
+                summary = [
+                    (
+                        _(
+                            "You have sent several messages in a short time. Please wait and "
+                            "send it again: your message is still below."
+                        ),
+                        "id_body",
+                    )
+                ]
+            else:
+                messages.success(request, _("Your message was sent."))
+                return redirect(reverse("intake:status", args=[token]) + "#messages")
+        summary = summary or [(str(e), "id_body") for e in form.errors.get("body", [])]
+    return render(
+        request,
+        "intake/status.html",
+        {
+            "submission": submission,
+            "thread": submission.messages.all(),
+            "form": form,
+            "summary": summary,
+        },
+    )
+
+
+def _quarantine_judge(request):
+    if not user_may_judge_quarantine(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+@never_cache
+@login_required
+def quarantine(request):
+    _quarantine_judge(request)
+    held = quarantine_held()
+    return render(request, "intake/quarantine.html", {"held": held[:200], "count": held.count()})
+
+
+@never_cache
+@login_required
+@require_POST
+def quarantine_decide(request, pk: int, decision: str):
+    judge = _quarantine_judge(request)
+    if decision not in ("release", "discard"):
+        raise Http404
+    submission = get_object_or_404(Submission, pk=pk, quarantined=True)
+    if decision == "release":
+        quarantine_release(submission=submission, by=judge, request=request)
+        messages.success(
+            request,
+            _("%(number)s was released for routing.") % {"number": submission.tracking_number},
+        )
+    else:
+        quarantine_discard(submission=submission, by=judge, request=request)
+        messages.success(
+            request, _("%(number)s was discarded.") % {"number": submission.tracking_number}
+        )
+    return redirect("intake:quarantine")

@@ -135,6 +135,7 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str,
         submissions = list(
             Submission.objects.select_for_update(skip_locked=True)
             .exclude(routing_state=Submission.RoutingState.DONE)
+            .filter(quarantined=False)  # held as suspected spam until staff release it
             .filter(received_at__lt=cutoff)
             .exclude(routing_dispatched_at__gte=redispatch_cutoff)
             .order_by("received_at")

@@ -234,6 +234,32 @@ CANDOR_NOTICE_RETRY_SECONDS = env.float("CANDOR_NOTICE_RETRY_SECONDS", default=3
 # bounces.example) through anymail's tracking signal, as a provider's webhook would.
 CANDOR_CAPTURE_TRACKING = env.bool("CANDOR_CAPTURE_TRACKING", default=True)
 
+# --- Public intake (issue 3): evidence limits, abuse controls, partner API -------------------
+# Evidence files: per-file size and count limits, shown on the form before upload. Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE does not cover files, so the form checks each one itself.
+CANDOR_ATTACHMENT_MAX_BYTES = env.int("CANDOR_ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
+CANDOR_ATTACHMENT_MAX_COUNT = env.int("CANDOR_ATTACHMENT_MAX_COUNT", default=5)
+CANDOR_ATTACHMENT_MAX_PIXELS = env.int("CANDOR_ATTACHMENT_MAX_PIXELS", default=60_000_000)
+# Whole request bodies: several evidence files plus the form.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# How many proxies in front of the portal append to X-Forwarded-For (a load balancer: 1).
+# 0 (the default) ignores the header and takes REMOTE_ADDR, since a client can write any
+# X-Forwarded-For it likes; set it to exactly the number of proxies you run.
+CANDOR_TRUSTED_PROXY_COUNT = env.int("CANDOR_TRUSTED_PROXY_COUNT", default=0)
+# Submissions per client address: (count, seconds). Over the limit the client is asked to wait
+# (what it typed stays on the page); over the burst limit it is stored but held in quarantine.
+CANDOR_INTAKE_RATE_LIMIT = (
+    env.int("CANDOR_INTAKE_RATE_LIMIT", default=10),
+    env.int("CANDOR_INTAKE_RATE_WINDOW", default=3600),
+)
+CANDOR_INTAKE_BURST_LIMIT = (
+    env.int("CANDOR_INTAKE_BURST_LIMIT", default=5),
+    env.int("CANDOR_INTAKE_BURST_WINDOW", default=60),
+)
+# A text with this many links or more is held in quarantine as suspected spam.
+CANDOR_SPAM_MAX_LINKS = env.int("CANDOR_SPAM_MAX_LINKS", default=3)
+
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -64,3 +64,22 @@ def phone_page(browser, live_server, transactional_db):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def context_for(browser, live_server, transactional_db):
+    """New browser contexts on the live server, e.g. in another language or with the page's
+    CSP bypassed so that axe-core can be injected."""
+    contexts = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(base_url=live_server.url, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -34,7 +34,12 @@ def test_a_complaint_from_the_public_form_reaches_the_investigators_queue(client
             "submitter_email": "dana@example.com",
             "narrative": "The officer threw me to the ground outside the gas station.",
             "categories": ["use_of_force"],
-            "employee_badge": "1003",
+            "declaration": "on",
+            "employees-TOTAL_FORMS": "1",
+            "employees-INITIAL_FORMS": "0",
+            "employees-0-badge": "1003",
+            "witnesses-TOTAL_FORMS": "1",
+            "witnesses-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

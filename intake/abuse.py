@@ -1,0 +1,76 @@
+"""Telling residents from spam bots without turning residents away.
+
+Counters live in the shared cache (Redis in production), so every web process sees the same
+numbers. Nothing here drops a submission: the worst a suspect one gets is quarantine, where staff
+release or discard it; only a client over the hard limit is asked to wait, with what it typed
+kept on the page."""
+
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\[url=", re.IGNORECASE)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The resident's address. Behind N trusted proxies (CANDOR_TRUSTED_PROXY_COUNT), each of
+    which appends the address it received the request from to X-Forwarded-For, the client is the
+    N-th address from the right; anything further left was written by the client and is not
+    believed. With no trusted proxy the header is ignored and REMOTE_ADDR is used."""
+    proxies = settings.CANDOR_TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@dataclass
+class RateCheck:
+    allowed: bool  # False: over the hard limit, ask the client to wait
+    burst: bool  # True: faster than a person types; store but hold in quarantine
+    retry_after: int  # seconds until the hard-limit window ends
+
+
+def _hit(key: str, window: int) -> int:
+    """Count one event in a fixed window shared by every process; returns the count so far."""
+    bucket = f"candor:rate:{key}:{int(time.time() // window)}"
+    cache.add(bucket, 0, timeout=window + 5)
+    try:
+        return cache.incr(bucket)
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=window + 5)
+        return 1
+
+
+def rate_check(*, scope: str, client: str) -> RateCheck:
+    """Count a submission attempt from this client."""
+    limit, window = settings.CANDOR_INTAKE_RATE_LIMIT
+    burst_limit, burst_window = settings.CANDOR_INTAKE_BURST_LIMIT
+    count = _hit(f"{scope}:{client}:limit", window)
+    burst_count = _hit(f"{scope}:{client}:burst", burst_window)
+    retry_after = int(window - time.time() % window) + 1
+    return RateCheck(
+        allowed=count <= limit, burst=burst_count > burst_limit, retry_after=retry_after
+    )
+
+
+def spam_reasons(*, texts: list[str], honeypot: str = "", burst: bool = False) -> list[str]:
+    """Why a submission looks like spam, in words for staff; empty when it does not."""
+    reasons = []
+    if honeypot.strip():
+        reasons.append("hidden field filled in")
+    if burst:
+        reasons.append("many submissions from one address in a short time")
+    links = sum(len(_LINK.findall(text)) for text in texts)
+    if links >= settings.CANDOR_SPAM_MAX_LINKS:
+        reasons.append(f"{links} links in the text")
+    return reasons

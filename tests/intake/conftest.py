@@ -1,0 +1,68 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings, request):
+    # A cache of this test's own: clearing the shared Redis would wipe other processes' data.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+
+
+def jpeg_with_gps(name="photo.jpg") -> SimpleUploadedFile:
+    """A real JPEG carrying camera and GPS EXIF, as a phone writes it."""
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "PhoneModel 12"  # Model
+    exif[0x8825] = {1: "N", 2: (38.0, 40.0, 0.0), 3: "W", 4: (90.0, 20.0, 0.0)}  # GPS
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
+
+
+def png(name="picture.png") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10), (0, 0, 255)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def pdf(name="report.pdf") -> SimpleUploadedFile:
+    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def complaint_post(**overrides) -> dict:
+    """What the complaint page posts when a resident fills the required parts."""
+    data = {
+        "idempotency_key": overrides.pop("idempotency_key", "a" * 32),
+        "narrative": "The officer shouted at me and took my phone.",
+        "declaration": "on",
+        "employees-TOTAL_FORMS": "1",
+        "employees-INITIAL_FORMS": "0",
+        "witnesses-TOTAL_FORMS": "1",
+        "witnesses-INITIAL_FORMS": "0",
+        "language": "en",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def compliment_post(**overrides) -> dict:
+    data = {
+        "idempotency_key": overrides.pop("idempotency_key", "b" * 32),
+        "narrative": "She changed my tyre in the rain.",
+        "employees-TOTAL_FORMS": "1",
+        "employees-INITIAL_FORMS": "0",
+        "employees-0-name": "Ana Morales",
+        "language": "en",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
