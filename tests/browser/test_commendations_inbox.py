@@ -11,6 +11,7 @@ from intake.services import EmployeeData, SubmissionData, submission_create
 from routing.models import Notice
 from routing.services import submission_route
 from tests.factories import EmployeeFactory, member_of
+from tests.staff import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("routing_defaults")]
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("routing_defaults")]
 def signed_in(page, user, live_server):
     """Sign the browser in as this user (the sign-in page itself is the workspace's)."""
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 

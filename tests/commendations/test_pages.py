@@ -7,6 +7,7 @@ from intake.services import EmployeeData, SubmissionData, submission_create
 from routing.models import Notice
 from routing.services import submission_route
 from tests.factories import EmployeeFactory, member_of
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def compliment(*, employees=(), **overrides):
 @pytest.fixture
 def chief(client):
     user = member_of("chiefs-office", username="chief")
-    client.force_login(user)
+    sign_in(client, user)
     return user
 
 
@@ -44,7 +45,7 @@ def test_the_inbox_needs_a_login(client):
 
 def test_only_members_of_the_chiefs_office_see_its_commendations(client):
     commendation = compliment()
-    client.force_login(member_of("bps-general", username="investigator"))
+    sign_in(client, member_of("bps-general", username="investigator"))
     assert (
         commendation.submission.tracking_number
         not in client.get(reverse("commendations:inbox")).content.decode()

@@ -3,13 +3,14 @@ from django.urls import reverse
 
 from directory.models import Employee
 from tests.factories import EmployeeFactory, UserFactory
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    sign_in(client, UserFactory(username="root", is_staff=True, is_superuser=True))
     return client
 
 

@@ -107,11 +107,14 @@ class LiveWorker:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self.kill()
                 raise RuntimeError(f"the worker exited at start; see {self.log}")
             replies = app.control.ping(timeout=0.5)
             if any(node.startswith(f"{self.name}@") for reply in replies for node in reply):
                 return
             time.sleep(0.5)
+        # Never leave it behind: an orphan worker would take the next run's tasks.
+        self.kill()
         raise RuntimeError(f"the worker did not answer a ping within 60 s; see {self.log}")
 
     def kill(self):

@@ -82,6 +82,11 @@ def test_broker_down_at_submission_the_resident_still_gets_a_number_and_routing_
                 "submitter_email": "dana@example.com",
                 "narrative": "The officer threw me to the ground.",
                 "categories": ["use_of_force"],
+                "declaration": "on",
+                "employees-TOTAL_FORMS": "1",
+                "employees-INITIAL_FORMS": "0",
+                "witnesses-TOTAL_FORMS": "1",
+                "witnesses-INITIAL_FORMS": "0",
             },
         )
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from cases.roles import INTAKE_COORDINATOR
 from intake.models import Submission
 from ops.models import CapturedEmail
 from tests.factories import UserFactory
+from tests.staff import sign_in
 
 from .conftest import wait_for
 
@@ -58,7 +59,7 @@ def test_held_submission_waits_until_released_then_the_worker_routes_it(client, 
     assert submission.quarantined
     coordinator = UserFactory()
     coordinator.groups.add(Group.objects.get_or_create(name=INTAKE_COORDINATOR)[0])
-    client.force_login(coordinator)
+    sign_in(client, coordinator)
     client.post(reverse("intake:quarantine-decide", args=[submission.pk, "release"]))
     case = wait_for(lambda: Case.objects.filter(submission=submission).first(), what="the case")
     assert case.queue is not None

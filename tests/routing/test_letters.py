@@ -4,6 +4,7 @@ from django.urls import reverse
 from routing.models import Notice, PaperLetter
 from routing.services import submission_route
 from tests.factories import UserFactory, complaint, member_of
+from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +16,9 @@ def test_letters_to_post_are_shown_to_the_queue_that_holds_the_case(client):
     submission_route(submission_id=submission.pk)
     notice = Notice.objects.get(kind="acknowledgement")
     letter = PaperLetter.objects.create(notice=notice, submission=submission, address="12 Elm St")
-    client.force_login(UserFactory())
+    sign_in(client, UserFactory())
     assert client.get(reverse("routing:letter", args=[letter.pk])).status_code == 404
-    client.force_login(member_of("bps-general", username="ivy"))
+    sign_in(client, member_of("bps-general", username="ivy"))
     assert submission.tracking_number in client.get(reverse("routing:letters")).content.decode()
     page = client.get(reverse("routing:letter", args=[letter.pk])).content.decode()
     assert "12 Elm St" in page
@@ -28,7 +29,7 @@ def test_letters_to_post_are_shown_to_the_queue_that_holds_the_case(client):
 
 
 def test_letters_list_query_count_does_not_grow_with_letters(client, django_assert_max_num_queries):
-    client.force_login(member_of("bps-general", username="ivy"))
+    sign_in(client, member_of("bps-general", username="ivy"))
 
     def bounced_letter(n):
         submission = complaint(
