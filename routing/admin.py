@@ -45,7 +45,10 @@ class NoticeAdmin(admin.ModelAdmin):
     list_display = ["submission", "kind", "recipient_email", "state", "attempts", "created_at"]
     list_filter = ["state", "kind"]
     search_fields = ["submission__tracking_number", "recipient_email", "provider_message_id"]
-    readonly_fields = [f.name for f in Notice._meta.fields]
+    # The context carries what the email says (allegations, messages): case content, which the
+    # administrator does not see. Delivery facts only.
+    exclude = ["context"]
+    readonly_fields = [f.name for f in Notice._meta.fields if f.name != "context"]
 
     def has_add_permission(self, request):
         return False
