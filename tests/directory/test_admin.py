@@ -50,3 +50,19 @@ def test_employees_cannot_be_deleted_from_the_admin(admin_client):
 )
 def test_admin_lists_open(admin_client, name):
     assert admin_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_the_notice_admin_shows_delivery_facts_but_not_what_the_email_says(admin_client):
+    from routing.models import Notice
+    from routing.services import submission_route
+    from tests.factories import complaint
+
+    submission = complaint(submitter_email="dana@example.com").submission
+    submission_route(submission_id=submission.pk)
+    notice = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+    Notice.objects.filter(pk=notice.pk).update(context={"allegations": "SECRET-ALLEGATION"})
+    page = admin_client.get(reverse("admin:routing_notice_change", args=[notice.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "dana@example.com" in text
+    assert "SECRET-ALLEGATION" not in text
