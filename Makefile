@@ -54,6 +54,7 @@ browser: setup
 ## Throughput and latency figures against real PostgreSQL and Redis (see README, "Benchmarks").
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.queue_page $(BENCH_QUEUE_ARGS)
 
 ## Regenerate requirements.lock from pyproject.toml's dependencies.
 lock:

@@ -117,7 +117,8 @@ def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
 def _search(words: str) -> Q:
     """A tracking number, an employee (name, badge or roster name) or words in the account."""
     if words.upper().startswith(("C-", "K-")):
-        return Q(submission__tracking_number__iexact=words)
+        # Numbers are stored upper-case: an exact match uses the unique index (iexact cannot).
+        return Q(submission__tracking_number=words.strip().upper())
     employee = InvolvedEmployee.objects.filter(submission=OuterRef("submission")).filter(
         Q(name__icontains=words)
         | Q(badge__iexact=words)

@@ -57,6 +57,7 @@ def test_the_case_list_filters_searches_and_hides_other_queues(client, investiga
     assert secret.tracking_number not in everything
     assert listed(client, allegation="use_of_force") == {force.tracking_number}
     assert listed(client, q=force.tracking_number) == {force.tracking_number}
+    assert listed(client, q=f" {force.tracking_number.lower()} ") == {force.tracking_number}
     assert listed(client, q="accent") == {general.tracking_number}
     assert listed(client, q="Brandt") == {force.tracking_number}
     assert listed(client, unit=unit.pk) == {force.tracking_number}

@@ -1,0 +1,188 @@
+"""The staff case list at scale: `python -m bench.queue_page` (part of `make bench`).
+
+It creates a database of its own (the DATABASE_URL's name + `_benchq`), fills it with
+`--cases` complaints (100,000 by default) spread over the BPS queues, statuses, assignees and
+due dates, signs a BPS commander in with both factors, and times the pages an investigator uses
+all day: the queue overview, the case list as it opens, filtered, searched and deep in its
+pages. It prints median and p99 server time (Django's test client, in process) and the number
+of database queries of each page, which must not depend on the number of cases."""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import timedelta
+from urllib.parse import urlencode, urlparse, urlunparse
+
+from bench.run import ROOT, _recreate_database, percentile
+
+BATCH = 5_000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.queue_page", description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000, help="cases in the database")
+    parser.add_argument("--repeat", type=int, default=30, help="requests per page")
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        sys.exit("the queue page benchmark needs DATABASE_URL=postgres://…")
+    parsed = urlparse(database_url)
+    bench_db = parsed.path.lstrip("/") + "_benchq"
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": urlunparse(parsed._replace(path=f"/{bench_db}")),
+            "CELERY_BROKER_URL": "memory://",
+            "CANDOR_VAR_DIR": str(ROOT / "var" / "bench"),
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    _recreate_database(database_url, bench_db)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from ops.demo import demo_seed
+
+    demo_seed()
+    started = time.perf_counter()
+    _fill(args.cases)
+    print(
+        f"bench: database {bench_db}, {args.cases:,} cases created in "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    _measure(args.repeat)
+
+
+def _fill(count: int) -> None:
+    """Submissions, their named employee and their case, in batches, as routing leaves them."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from cases.models import Case
+    from directory.models import Employee
+    from intake.models import AllegationCategory, InvolvedEmployee, Submission
+    from intake.tracking import status_token_digest
+    from routing.models import Queue
+
+    rng = random.Random(2026)  # noqa: S311 - benchmark data, not a secret
+    queues = list(Queue.objects.filter(kind=Queue.Kind.BPS))
+    staff = list(
+        get_user_model().objects.filter(username__in=["investigator", "integrity", "intake"])
+    )
+    employees = list(Employee.objects.all())
+    statuses = [s for s, _label in Case.Status.choices]
+    categories = [c for c, _label in AllegationCategory.choices]
+    words = ["stop", "search", "car", "door", "phone", "ticket", "shouted", "pushed", "porch"]
+    words += ["alley", "parking", "lot", "store"]
+    now = timezone.now()
+    for start in range(0, count, BATCH):
+        size = min(BATCH, count - start)
+        with transaction.atomic():
+            submissions = []
+            for n in range(start, start + size):
+                key = uuid.uuid4().hex
+                received = now - timedelta(minutes=rng.randrange(0, 3 * 365 * 24 * 60))
+                submissions.append(
+                    Submission(
+                        kind=Submission.Kind.COMPLAINT,
+                        tracking_number=f"C-{received.year}-{900000 + n:06d}",
+                        status_token_digest=status_token_digest(key),
+                        idempotency_key=key,
+                        received_at=received,
+                        routing_state=Submission.RoutingState.DONE,
+                        narrative=" ".join(rng.choices(words, k=40)),
+                        categories=[rng.choice(categories)],
+                    )
+                )
+            Submission.objects.bulk_create(submissions)
+            InvolvedEmployee.objects.bulk_create(
+                InvolvedEmployee(
+                    submission=s,
+                    name=(e := rng.choice(employees)).full_name,
+                    badge=e.dsn,
+                    employee=e,
+                    match_state=InvolvedEmployee.MatchState.MATCHED,
+                    match_confidence=1.0,
+                )
+                for s in submissions
+            )
+            Case.objects.bulk_create(
+                Case(
+                    submission=s,
+                    queue=rng.choice(queues),
+                    rule_name="Benchmark",
+                    status=rng.choice(statuses),
+                    assignee=rng.choice(staff) if rng.random() < 0.7 else None,
+                    due_date=(s.received_at + timedelta(days=rng.choice([30, 60, 90]))).date(),
+                )
+                for s in submissions
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def _measure(repeat: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cases.models import Case
+    from routing.models import Queue
+
+    commander = get_user_model().objects.get(username="commander")
+    device = TOTPDevice.objects.filter(user=commander, confirmed=True).first()
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(commander)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # both factors, as sign-in leaves it
+    session.save()
+
+    use_of_force = Queue.objects.get(slug="use-of-force").pk
+    some_case = Case.objects.select_related("submission").order_by("?").first()
+    pages = {
+        "queue overview": "/staff/",
+        "case list, as it opens": "/staff/cases/",
+        "filtered: queue + status + overdue": "/staff/cases/?"
+        + urlencode({"queue": use_of_force, "status": "investigating", "overdue": "on"}),
+        "search: tracking number": "/staff/cases/?"
+        + urlencode({"q": some_case.submission.tracking_number}),
+        "search: employee name": "/staff/cases/?" + urlencode({"q": "Morales"}),
+        "search: words in the account": "/staff/cases/?" + urlencode({"q": "parking"}),
+        "page 500 of the list": "/staff/cases/?page=500",
+    }
+    print(
+        f"\nStaff pages with {Case.objects.count():,} cases (signed in as the BPS commander, "
+        f"{repeat} requests each):"
+    )
+    for name, url in pages.items():
+        client.get(url)  # warm
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t0)
+            if response.status_code != 200:
+                sys.exit(f"{url} answered {response.status_code}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        print(
+            f"  {name:<36} median {statistics.median(times) * 1000:7.1f} ms"
+            f"   p99 {percentile(times, 0.99) * 1000:7.1f} ms   {len(queries)} queries"
+        )
+
+
+if __name__ == "__main__":
+    main()
