@@ -51,6 +51,8 @@ class Command(BaseCommand):
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
             for folder in ("out", "control", "processed"):
                 (settings.CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+        # A SIGTERM (from a process manager or `kill`) stops the children as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
         self._banner(base)
         try:
@@ -101,3 +103,7 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
