@@ -73,17 +73,7 @@ def notices_dispatch_on_commit(notices: list[Notice | None]) -> None:
 
 def notice_render(notice: Notice) -> EmailMultiAlternatives:
     """The email for a notice, in its language, from templates/emails/<kind>/."""
-    context = {
-        "notice": notice,
-        "submission": notice.submission,
-        "portal_url": settings.PORTAL_BASE_URL,
-        "acknowledge_url": notice_acknowledge_url(notice),
-        **notice.context,
-    }
-    with translation.override(notice.language):
-        subject = " ".join(render_to_string(f"{notice.template_name}/subject.txt", context).split())
-        text = render_to_string(f"{notice.template_name}/body.txt", context)
-        html = render_to_string(f"{notice.template_name}/body.html", context)
+    subject, text, html = _notice_texts(notice, html=True)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -284,6 +274,13 @@ def paper_letter_for(*, notice: Notice) -> PaperLetter | None:
 def letter_render(letter: PaperLetter) -> dict:
     """What a printed letter says: the notice's own text, in its language."""
     notice = letter.notice
+    subject, body, _html = _notice_texts(notice, html=False)
+    return {"subject": subject, "body": body.strip(), "language": notice.language}
+
+
+def _notice_texts(notice: Notice, *, html: bool) -> tuple[str, str, str]:
+    """Subject, text body and (when asked) HTML body of a notice, in its language, from
+    templates/emails/<kind>/. The email and the paper letter say the same thing."""
     context = {
         "notice": notice,
         "submission": notice.submission,
@@ -293,5 +290,6 @@ def letter_render(letter: PaperLetter) -> dict:
     }
     with translation.override(notice.language):
         subject = " ".join(render_to_string(f"{notice.template_name}/subject.txt", context).split())
-        body = render_to_string(f"{notice.template_name}/body.txt", context)
-    return {"subject": subject, "body": body.strip(), "language": notice.language}
+        text = render_to_string(f"{notice.template_name}/body.txt", context)
+        body_html = render_to_string(f"{notice.template_name}/body.html", context) if html else ""
+    return subject, text, body_html
