@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.models import Message, Submission
 from intake.services import Receipt, SubmissionData, submission_create
 from routing.models import Notice
-from routing.notices import notice_queue, notices_dispatch_on_commit
-from routing.services import status_url
+from routing.notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
 
 from . import roles
 from .audit import audit_record
@@ -71,18 +70,10 @@ def case_message_send(*, case: Case, actor, body: str, request=None) -> Message:
             request=request,
             message=message.pk,
         )
-        notice = None
-        if submission.submitter_email:
-            notice = notice_queue(
-                submission=submission,
-                kind=Notice.Kind.MESSAGE,
-                recipient_email=submission.submitter_email,
-                recipient_name=submission.submitter_name,
-                language=submission.language,
-                occasion=f"message-{message.pk}",
-                context={"status_url": status_url(submission)},
-            )
-            _audit_notice(case, notice, actor=actor, request=request)
+        notice = notice_to_submitter(
+            submission=submission, kind=Notice.Kind.MESSAGE, occasion=f"message-{message.pk}"
+        )
+        _audit_notice(case, notice, actor=actor, request=request)
         notices_dispatch_on_commit([notice])
     return message
 

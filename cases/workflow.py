@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Employee
 from intake.models import AllegationCategory, InvolvedEmployee, Submission
 from routing.models import Notice
-from routing.notices import notice_queue, notices_dispatch_on_commit
-from routing.services import status_url
+from routing.notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
 
 from .audit import audit_record
 from .models import Allegation, Case, DueDateExtension, Finding
@@ -217,20 +216,11 @@ def _public_stage_update(case: Case, *, actor, request) -> list:
 
 
 def _to_complainant(case: Case, *, kind: str, occasion: str, context: dict, actor, request):
-    submission = case.submission
-    if not submission.submitter_email:
-        return []
-    notice = notice_queue(
-        submission=submission,
-        kind=kind,
-        recipient_email=submission.submitter_email,
-        recipient_name=submission.submitter_name,
-        language=submission.language,
-        occasion=occasion,
-        context={"status_url": status_url(submission), **context},
+    notice = notice_to_submitter(
+        submission=case.submission, kind=kind, occasion=occasion, context=context
     )
     _audit_notice(case, notice, actor=actor, request=request)
-    return [notice]
+    return [notice] if notice else []
 
 
 def _audit_notice(case: Case, notice, *, actor, request) -> None:

@@ -13,7 +13,6 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 from .forms import SubmissionForms
 from .models import PartnerApiKey, Submission
 from .services import submission_receive
+from .tracking import status_url_for_token
 
 KEY_PREFIX = "cand_"
 
@@ -134,8 +134,7 @@ def _receive(request, *, kind: str):
     body = {
         "tracking_number": submission.tracking_number,
         "kind": submission.kind,
-        "status_url": settings.PORTAL_BASE_URL
-        + reverse("intake:status", args=[receipt.status_token]),
+        "status_url": status_url_for_token(receipt.status_token),
         "received_at": submission.received_at.isoformat(),
     }
     return JsonResponse(body, status=201 if receipt.created else 200)

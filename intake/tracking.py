@@ -5,7 +5,9 @@ in a status link; only its digest is stored."""
 
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from .models import Submission, TrackingCounter
@@ -43,3 +45,13 @@ def status_token_for(idempotency_key: str) -> str:
 
 def status_token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def status_url_for_token(token: str) -> str:
+    """The absolute status link, as emails and partner systems give it to the submitter."""
+    return settings.PORTAL_BASE_URL + reverse("intake:status", args=[token])
+
+
+def status_url(submission: Submission) -> str:
+    """The submission's status link, recomputed from its key with the server's secret."""
+    return status_url_for_token(status_token_for(submission.idempotency_key))

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from intake.models import Submission
+from intake.tracking import status_url
 
 from .models import DeliveryEvent, Notice, PaperLetter
 
@@ -59,6 +60,22 @@ def notice_queue(
         },
     )
     return notice if created else None
+
+
+def notice_to_submitter(
+    *, submission: Submission, kind: str, occasion: str = "", context: dict | None = None
+) -> Notice | None:
+    """Queue a notice to the person who filed, in their language, with their status link.
+    None when they gave no email, or when this notice exists already."""
+    return notice_queue(
+        submission=submission,
+        kind=kind,
+        recipient_email=submission.submitter_email,
+        recipient_name=submission.submitter_name,
+        language=submission.language,
+        occasion=occasion,
+        context={"status_url": status_url(submission), **(context or {})},
+    )
 
 
 def notices_dispatch_on_commit(notices: list[Notice | None]) -> None:

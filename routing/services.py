@@ -5,19 +5,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case
 from commendations.models import Commendation
 from commendations.services import commendation_employee_identify
 from intake.models import Submission
-from intake.tracking import status_token_for
 
 from .dispatch import notice_dispatch, routing_dispatch
 from .matching import involved_match
 from .models import Notice
-from .notices import notice_queue, notices_dispatch_on_commit
+from .notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
 from .rules import rule_for
 
 logger = logging.getLogger(__name__)
@@ -84,20 +82,8 @@ def submission_route(*, submission_id: int) -> Submission:
     return submission
 
 
-def status_url(submission: Submission) -> str:
-    token = status_token_for(submission.idempotency_key)
-    return settings.PORTAL_BASE_URL + reverse("intake:status", args=[token])
-
-
 def _acknowledgement(submission: Submission) -> list[Notice]:
-    notice = notice_queue(
-        submission=submission,
-        kind=Notice.Kind.ACKNOWLEDGEMENT,
-        recipient_email=submission.submitter_email,
-        recipient_name=submission.submitter_name,
-        language=submission.language,
-        context={"status_url": status_url(submission)},
-    )
+    notice = notice_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT)
     return [notice] if notice else []
 
 
