@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Submission
+from ops.clients import client_address
 
 from .models import AuditEvent, Case
 
@@ -36,14 +37,6 @@ ACTION_LABELS = {
 
 def action_label(action: str):
     return ACTION_LABELS.get(action, action)
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """The client's address as Django sees it. A deployment behind a proxy sets REMOTE_ADDR
-    from the trusted proxy's header before this runs; a spoofable header is never read here."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(

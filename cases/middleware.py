@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from .audit import client_address
+from ops.clients import client_address
+
 from .signin import SESSION_LOGIN_AT, SESSION_SEEN_AT
 
 logger = logging.getLogger("candor.access")

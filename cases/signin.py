@@ -25,7 +25,7 @@ from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import client_address
+from ops.clients import client_address
 
 logger = logging.getLogger("candor.access")
 

@@ -11,26 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\[url=", re.IGNORECASE)
-
-
-def client_address(request: HttpRequest) -> str:
-    """The resident's address. Behind N trusted proxies (CANDOR_TRUSTED_PROXY_COUNT), each of
-    which appends the address it received the request from to X-Forwarded-For, the client is the
-    N-th address from the right; anything further left was written by the client and is not
-    believed. With no trusted proxy the header is ignored and REMOTE_ADDR is used."""
-    proxies = settings.CANDOR_TRUSTED_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 @dataclass
@@ -51,10 +33,11 @@ def _hit(key: str, window: int) -> int:
         return 1
 
 
-def rate_check(*, scope: str, client: str) -> RateCheck:
+def rate_check(*, scope: str, client: str | None) -> RateCheck:
     """Count a submission attempt from this client."""
     limit, window = settings.CANDOR_INTAKE_RATE_LIMIT
     burst_limit, burst_window = settings.CANDOR_INTAKE_BURST_LIMIT
+    client = client or "unknown"
     count = _hit(f"{scope}:{client}:limit", window)
     burst_count = _hit(f"{scope}:{client}:burst", burst_window)
     retry_after = int(window - time.time() % window) + 1

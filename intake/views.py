@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from .abuse import client_address
+from ops.clients import client_address
+
 from .forms import MessageForm, SubmissionForms
 from .models import Submission
 from .selectors import quarantine_held, submission_by_status_token, user_may_judge_quarantine

@@ -131,7 +131,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "cases/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "cases.audit.client_address"
+AXES_CLIENT_IP_CALLABLE = "ops.clients.client_address"
 OTP_TOTP_ISSUER = "Candor BPS"
 # Staff sessions end after this much inactivity, and in any case this long after sign-in.
 CANDOR_STAFF_IDLE_SECONDS = env.int("CANDOR_STAFF_IDLE_SECONDS", default=30 * 60)

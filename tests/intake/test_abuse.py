@@ -1,9 +1,9 @@
 import pytest
 from django.test import RequestFactory
 
-from intake.abuse import client_address
 from intake.models import Submission
 from intake.services import SubmissionData, submission_receive
+from ops.clients import client_address
 from routing.services import sweep
 
 from .conftest import complaint_post

@@ -1,0 +1,17 @@
+import pytest
+from django.test import RequestFactory
+
+from cases.audit import audit_record
+from tests.factories import complaint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_audit_trail_records_the_client_behind_a_trusted_proxy(settings):
+    settings.CANDOR_TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7"
+    )
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    event = audit_record(action="case.view", submission=complaint().submission, request=request)
+    assert event.ip_address == "198.51.100.7"  # the proxy saw it; 1.2.3.4 was written by the client
