@@ -1,3 +1,5 @@
+import re
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -54,3 +56,39 @@ def complaint(**overrides):
         **overrides,
     )
     return submission_create(data=data)
+
+
+def form_key(client, url: str = "/complaint/") -> str:
+    """The idempotency key a public form page hands out, as a browser would post it back."""
+    page = client.get(url).content.decode()
+    return re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
+
+
+def complaint_post(**overrides) -> dict:
+    """What the complaint page posts when a resident fills the required parts; a field given
+    as None is left out."""
+    data = {
+        "idempotency_key": overrides.pop("idempotency_key", "a" * 32),
+        "narrative": "The officer shouted at me and took my phone.",
+        "declaration": "on",
+        "employees-TOTAL_FORMS": "1",
+        "employees-INITIAL_FORMS": "0",
+        "witnesses-TOTAL_FORMS": "1",
+        "witnesses-INITIAL_FORMS": "0",
+        "language": "en",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def compliment_post(**overrides) -> dict:
+    data = {
+        "idempotency_key": overrides.pop("idempotency_key", "b" * 32),
+        "narrative": "She changed my tyre in the rain.",
+        "employees-TOTAL_FORMS": "1",
+        "employees-INITIAL_FORMS": "0",
+        "employees-0-name": "Ana Morales",
+        "language": "en",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}

@@ -37,32 +37,3 @@ def png(name="picture.png") -> SimpleUploadedFile:
 def pdf(name="report.pdf") -> SimpleUploadedFile:
     body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     return SimpleUploadedFile(name, body, content_type="application/pdf")
-
-
-def complaint_post(**overrides) -> dict:
-    """What the complaint page posts when a resident fills the required parts."""
-    data = {
-        "idempotency_key": overrides.pop("idempotency_key", "a" * 32),
-        "narrative": "The officer shouted at me and took my phone.",
-        "declaration": "on",
-        "employees-TOTAL_FORMS": "1",
-        "employees-INITIAL_FORMS": "0",
-        "witnesses-TOTAL_FORMS": "1",
-        "witnesses-INITIAL_FORMS": "0",
-        "language": "en",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def compliment_post(**overrides) -> dict:
-    data = {
-        "idempotency_key": overrides.pop("idempotency_key", "b" * 32),
-        "narrative": "She changed my tyre in the rain.",
-        "employees-TOTAL_FORMS": "1",
-        "employees-INITIAL_FORMS": "0",
-        "employees-0-name": "Ana Morales",
-        "language": "en",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}

@@ -5,8 +5,7 @@ from intake.models import Submission
 from intake.services import SubmissionData, submission_receive
 from ops.clients import client_address
 from routing.services import sweep
-
-from .conftest import complaint_post
+from tests.factories import complaint_post
 
 pytestmark = pytest.mark.django_db
 

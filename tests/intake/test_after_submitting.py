@@ -3,9 +3,7 @@ import re
 import pytest
 
 from intake.models import Message, Submission
-from tests.factories import complaint
-
-from .conftest import complaint_post
+from tests.factories import complaint, complaint_post
 
 pytestmark = pytest.mark.django_db
 

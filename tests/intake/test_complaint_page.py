@@ -5,8 +5,9 @@ import pytest
 
 from directory.models import ServiceArea
 from intake.models import Attachment, Submission
+from tests.factories import complaint_post
 
-from .conftest import complaint_post, jpeg_with_gps, pdf
+from .conftest import jpeg_with_gps, pdf
 
 pytestmark = pytest.mark.django_db
 TEXT_FIELDS = [

@@ -3,8 +3,7 @@ import re
 import pytest
 
 from intake.models import Submission
-
-from .conftest import compliment_post
+from tests.factories import compliment_post
 
 pytestmark = pytest.mark.django_db
 

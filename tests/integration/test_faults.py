@@ -1,7 +1,6 @@
 """Each fault, and the recovery, against the real PostgreSQL, Redis and a live worker. Each
 ends with one case and exactly one of each email."""
 
-import re
 from collections import Counter
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from ops.models import CapturedEmail, CaptureFault
 from routing.dispatch import notice_dispatch, routing_dispatch
 from routing.models import Notice
 from routing.services import sweep
-from tests.factories import complaint, member_of
+from tests.factories import complaint, complaint_post, form_key, member_of
 
 from .conftest import broker_at, wait_for
 
@@ -72,22 +71,17 @@ def worker_idle():
 def test_broker_down_at_submission_the_resident_still_gets_a_number_and_routing_follows(
     client, live_worker, alerted
 ):
-    form = client.get(reverse("intake:complaint")).content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)
+    key = form_key(client)
     with broker_at(DEAD_BROKER):
         response = client.post(
             reverse("intake:complaint"),
-            {
-                "idempotency_key": key,
-                "submitter_email": "dana@example.com",
-                "narrative": "The officer threw me to the ground.",
-                "categories": ["use_of_force"],
-                "declaration": "on",
-                "employees-TOTAL_FORMS": "1",
-                "employees-INITIAL_FORMS": "0",
-                "witnesses-TOTAL_FORMS": "1",
-                "witnesses-INITIAL_FORMS": "0",
-            },
+            complaint_post(
+                idempotency_key=key,
+                submitter_email="dana@example.com",
+                narrative="The officer threw me to the ground.",
+                categories=["use_of_force"],
+                language=None,
+            ),
         )
     assert response.status_code == 302
     submission = Submission.objects.get()

@@ -1,8 +1,6 @@
 """Public intake for real: the form in Spanish, PostgreSQL, Redis, a live worker and anymail;
 a held submission that staff release is routed by the worker."""
 
-import re
-
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -11,7 +9,7 @@ from cases.models import Case
 from cases.roles import INTAKE_COORDINATOR
 from intake.models import Submission
 from ops.models import CapturedEmail
-from tests.factories import UserFactory
+from tests.factories import UserFactory, complaint_post, form_key
 from tests.staff import sign_in
 
 from .conftest import wait_for
@@ -20,17 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("routing_defaults
 
 
 def form_post(client, **fields):
-    page = client.get(reverse("intake:complaint")).content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)
-    data = {
-        "idempotency_key": key,
-        "declaration": "on",
-        "employees-TOTAL_FORMS": "1",
-        "employees-INITIAL_FORMS": "0",
-        "witnesses-TOTAL_FORMS": "1",
-        "witnesses-INITIAL_FORMS": "0",
-        **fields,
-    }
+    data = complaint_post(**{"idempotency_key": form_key(client), "language": None, **fields})
     return client.post(reverse("intake:complaint"), data, HTTP_ACCEPT_LANGUAGE="es")
 
 

@@ -13,7 +13,7 @@ from cases.models import Case
 from intake.models import Submission
 from ops.models import CapturedEmail
 from routing.models import Notice
-from tests.factories import member_of
+from tests.factories import complaint_post, form_key, member_of
 from tests.staff import current_code
 
 from .conftest import wait_for
@@ -24,23 +24,17 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("routing_defaults
 def test_a_complaint_from_the_public_form_reaches_the_investigators_queue(client, live_worker):
     investigator = member_of("use-of-force", username="vic", first_name="Victor")
 
-    form = client.get(reverse("intake:complaint")).content.decode()
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)
     response = client.post(
         reverse("intake:complaint"),
-        {
-            "idempotency_key": key,
-            "submitter_name": "Dana Resident",
-            "submitter_email": "dana@example.com",
-            "narrative": "The officer threw me to the ground outside the gas station.",
-            "categories": ["use_of_force"],
-            "declaration": "on",
-            "employees-TOTAL_FORMS": "1",
-            "employees-INITIAL_FORMS": "0",
-            "employees-0-badge": "1003",
-            "witnesses-TOTAL_FORMS": "1",
-            "witnesses-INITIAL_FORMS": "0",
-        },
+        complaint_post(
+            idempotency_key=form_key(client),
+            submitter_name="Dana Resident",
+            submitter_email="dana@example.com",
+            narrative="The officer threw me to the ground outside the gas station.",
+            categories=["use_of_force"],
+            language=None,
+            **{"employees-0-badge": "1003"},
+        ),
     )
     assert response.status_code == 302
     submission = Submission.objects.get()
