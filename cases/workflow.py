@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Employee
 from intake.models import AllegationCategory, InvolvedEmployee, Submission
 from routing.models import Notice
-from routing.notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
+from routing.notices import (
+    notice_to_submitter,
+    notices_dispatch_on_commit,
+    notices_to_employee_and_supervisor,
+)
 
 from .audit import audit_record
 from .models import Allegation, Case, DueDateExtension, Finding
@@ -588,28 +592,13 @@ def _notices_of_complaint(case: Case, allegations: list[Allegation], *, actor, r
             "allegations": labels,
             "due_date": str(case.due_date),
         }
-        notices.append(
-            notice_queue(
-                submission=case.submission,
-                kind=Notice.Kind.COMPLAINT_EMPLOYEE,
-                recipient_email=employee.email,
-                recipient_name=context["employee_name"],
-                employee=employee,
-                context=context,
-            )
+        notices += notices_to_employee_and_supervisor(
+            submission=case.submission,
+            employee=employee,
+            employee_kind=Notice.Kind.COMPLAINT_EMPLOYEE,
+            supervisor_kind=Notice.Kind.COMPLAINT_SUPERVISOR,
+            context=context,
         )
-        supervisor = employee.supervisor
-        if supervisor is not None:
-            notices.append(
-                notice_queue(
-                    submission=case.submission,
-                    kind=Notice.Kind.COMPLAINT_SUPERVISOR,
-                    recipient_email=supervisor.email,
-                    recipient_name=f"{supervisor.first_name} {supervisor.last_name}",
-                    employee=employee,
-                    context=context,
-                )
-            )
     for notice in notices:
         _audit_notice(case, notice, actor=actor, request=request)
     return notices

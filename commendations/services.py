@@ -12,7 +12,12 @@ from cases.audit import audit_record
 from directory.models import Employee
 from intake.models import InvolvedEmployee
 from routing.models import Notice
-from routing.notices import notice_queue, notices_dispatch_on_commit, paper_letter_for
+from routing.notices import (
+    notice_queue,
+    notices_dispatch_on_commit,
+    notices_to_employee_and_supervisor,
+    paper_letter_for,
+)
 
 from .models import Commendation
 
@@ -31,29 +36,13 @@ def commendation_notices_queue(*, commendation: Commendation) -> list[Notice]:
         "employee_rank": employee.rank,
         "unit": employee.unit.name,
     }
-    notices = [
-        notice_queue(
-            submission=commendation.submission,
-            kind=Notice.Kind.COMMENDATION_EMPLOYEE,
-            recipient_email=employee.email,
-            recipient_name=employee.full_name,
-            employee=employee,
-            context=context,
-        )
-    ]
-    supervisor = employee.supervisor
-    if supervisor is not None and supervisor.active:
-        notices.append(
-            notice_queue(
-                submission=commendation.submission,
-                kind=Notice.Kind.COMMENDATION_SUPERVISOR,
-                recipient_email=supervisor.email,
-                recipient_name=supervisor.full_name,
-                employee=supervisor,
-                context=context,
-            )
-        )
-    return [notice for notice in notices if notice is not None]
+    return notices_to_employee_and_supervisor(
+        submission=commendation.submission,
+        employee=employee,
+        employee_kind=Notice.Kind.COMMENDATION_EMPLOYEE,
+        supervisor_kind=Notice.Kind.COMMENDATION_SUPERVISOR,
+        context=context,
+    )
 
 
 def commendation_employee_identify(

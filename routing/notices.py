@@ -78,6 +78,36 @@ def notice_to_submitter(
     )
 
 
+def notices_to_employee_and_supervisor(
+    *, submission: Submission, employee, employee_kind: str, supervisor_kind: str, context: dict
+) -> list[Notice]:
+    """Queue a notice to the employee and one to their supervisor (an active one), as the
+    department promises for both complaints and commendations. Returns the rows created now."""
+    notices = [
+        notice_queue(
+            submission=submission,
+            kind=employee_kind,
+            recipient_email=employee.email,
+            recipient_name=employee.full_name,
+            employee=employee,
+            context=context,
+        )
+    ]
+    supervisor = employee.supervisor
+    if supervisor is not None and supervisor.active:
+        notices.append(
+            notice_queue(
+                submission=submission,
+                kind=supervisor_kind,
+                recipient_email=supervisor.email,
+                recipient_name=supervisor.full_name,
+                employee=supervisor,
+                context=context,
+            )
+        )
+    return [notice for notice in notices if notice is not None]
+
+
 def notices_dispatch_on_commit(notices: list[Notice | None]) -> None:
     """Publish the send tasks of newly queued notices once the current transaction commits
     (at once outside a transaction). Pass what notice_queue returned; None entries are skipped."""
