@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import audit_record
 from intake.models import Message, Submission
 from intake.services import Receipt, SubmissionData, submission_create
-from routing.models import Notice
-from routing.notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
+from notices.dispatch import notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_queue, notice_to_submitter
+from staff import roles
 
-from . import roles
-from .audit import audit_record
 from .models import Case, CaseNote
 from .permissions import Action, can
 from .workflow import WorkflowError, _audit_notice
@@ -31,7 +32,7 @@ STAFF_CHANNELS = (
 )
 
 
-def case_note_add(*, case: Case, actor, body: str, request=None) -> CaseNote:
+def case_note_add(*, case: Case, actor, body: str, client: str | None = None) -> CaseNote:
     """Add an internal note. Notes are only ever added, never edited."""
     if not can(actor, Action.WORK):
         raise WorkflowError(_("Your role does not allow this step."))
@@ -40,17 +41,17 @@ def case_note_add(*, case: Case, actor, body: str, request=None) -> CaseNote:
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=actor, body=body)
         audit_record(
-            action="case.note",
+            action="case.add_note",
             submission=case.submission,
             case=case,
             actor=actor,
-            request=request,
+            client=client,
             note=note.pk,
         )
     return note
 
 
-def case_message_send(*, case: Case, actor, body: str, request=None) -> Message:
+def case_message_send(*, case: Case, actor, body: str, client: str | None = None) -> Message:
     """Write to the complainant: the message joins the thread on their status link, and when
     they gave an email address they get a notice in their language to come and read it."""
     if not can(actor, Action.WORK):
@@ -67,13 +68,13 @@ def case_message_send(*, case: Case, actor, body: str, request=None) -> Message:
             submission=submission,
             case=case,
             actor=actor,
-            request=request,
+            client=client,
             message=message.pk,
         )
         notice = notice_to_submitter(
             submission=submission, kind=Notice.Kind.MESSAGE, occasion=f"message-{message.pk}"
         )
-        _audit_notice(case, notice, actor=actor, request=request)
+        _audit_notice(case, notice, actor=actor, client=client)
         notices_dispatch_on_commit([notice])
     return message
 
@@ -120,7 +121,7 @@ def due_reminders_queue(*, today: date | None = None) -> dict[str, int]:
             )
             if notice:
                 reminded += 1
-                _audit_notice(case, notice, actor=None, request=None)
+                _audit_notice(case, notice, actor=None, client=None)
                 notices.append(notice)
     commanders = list(
         get_user_model()
@@ -147,7 +148,7 @@ def due_reminders_queue(*, today: date | None = None) -> dict[str, int]:
                 )
                 if notice:
                     alerted += 1
-                    _audit_notice(case, notice, actor=None, request=None)
+                    _audit_notice(case, notice, actor=None, client=None)
                     notices.append(notice)
     notices_dispatch_on_commit(notices)
     return {"reminders": reminded, "overdue_alerts": alerted}

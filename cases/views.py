@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from audit.services import audit_record
 from intake.models import Attachment
+from ops.clients import client_address
 
 from . import workflow
-from .audit import audit_record
 from .forms import (
     AllegationForm,
     AssignForm,
@@ -109,7 +110,13 @@ def cases_list(request):
 def case_page(request, pk: int):
     _staff(request)
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
-    audit_record(action="case.view", submission=case.submission, case=case, request=request)
+    audit_record(
+        action="case.view",
+        submission=case.submission,
+        case=case,
+        actor=request.user,
+        client=client_address(request),
+    )
     return _render_case(request, case)
 
 
@@ -211,7 +218,10 @@ def case_transition(request, pk: int, action: str):
             if not form.is_valid():
                 raise workflow.CaseChanged()
             SIMPLE_SERVICES[action](
-                case=case, version=form.cleaned_data["version"], actor=user, request=request
+                case=case,
+                version=form.cleaned_data["version"],
+                actor=user,
+                client=client_address(request),
             )
         elif action == "assign":
             form = AssignForm(request.POST, case=case)
@@ -223,7 +233,7 @@ def case_transition(request, pk: int, action: str):
                 version=form.cleaned_data["version"],
                 actor=user,
                 assignee=form.cleaned_data["assignee"],
-                request=request,
+                client=client_address(request),
             )
         elif action in ("reopen", "return_findings"):
             form = ReasonForm(request.POST)
@@ -236,7 +246,7 @@ def case_transition(request, pk: int, action: str):
                 version=form.cleaned_data["version"],
                 actor=user,
                 reason=form.cleaned_data["reason"],
-                request=request,
+                client=client_address(request),
             )
         elif action == "refer":
             form = ReferForm(request.POST)
@@ -249,7 +259,7 @@ def case_transition(request, pk: int, action: str):
                 actor=user,
                 referred_to=form.cleaned_data["referred_to"],
                 referral_letter=form.cleaned_data["referral_letter"],
-                request=request,
+                client=client_address(request),
             )
         elif action == "merge":
             form = MergeForm(request.POST)
@@ -269,7 +279,7 @@ def case_transition(request, pk: int, action: str):
                 version=form.cleaned_data["version"],
                 actor=user,
                 into=into,
-                request=request,
+                client=client_address(request),
             )
         else:
             raise Http404
@@ -291,7 +301,7 @@ def case_findings(request, pk: int):
             version=form.cleaned_data["version"],
             actor=request.user,
             findings=form.findings(),
-            request=request,
+            client=client_address(request),
         )
     except workflow.WorkflowError as error:
         return _refused(request, case, error, {"findings": form})
@@ -312,7 +322,7 @@ def case_allegation_add(request, pk: int):
             actor=request.user,
             category=form.cleaned_data["category"],
             involved=form.cleaned_data["involved"],
-            request=request,
+            client=client_address(request),
         )
     except workflow.WorkflowError as error:
         return _refused(request, case, error, {"allegation": form})
@@ -337,7 +347,7 @@ def case_employee_match(request, pk: int):
             actor=request.user,
             involved=involved,
             employee=form.cleaned_data["dsn"],
-            request=request,
+            client=client_address(request),
         )
     except workflow.WorkflowError as error:
         return _refused(request, case, error, {})
@@ -358,7 +368,7 @@ def case_extend(request, pk: int):
             actor=request.user,
             new_due=form.cleaned_data["new_due"],
             reason=form.cleaned_data["reason"],
-            request=request,
+            client=client_address(request),
         )
     except workflow.WorkflowError as error:
         return _refused(request, case, error, {"extend": form})
@@ -374,7 +384,10 @@ def case_note(request, pk: int):
         return _render_case(request, case, bound={"note": form}, status=400)
     try:
         case_note_add(
-            case=case, actor=request.user, body=form.cleaned_data["body"], request=request
+            case=case,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            client=client_address(request),
         )
     except workflow.WorkflowError as error:
         return _refused(request, case, error, {"note": form})
@@ -390,7 +403,10 @@ def case_message(request, pk: int):
         return _render_case(request, case, bound={"message": form}, status=400)
     try:
         case_message_send(
-            case=case, actor=request.user, body=form.cleaned_data["body"], request=request
+            case=case,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            client=client_address(request),
         )
     except workflow.WorkflowError as error:
         return _refused(request, case, error, {"message": form})
@@ -410,10 +426,11 @@ def attachment_download(request, pk: int, attachment_pk: int):
         raise Http404
     inline = request.GET.get("inline") == "1" and attachment.content_type in PREVIEWABLE
     audit_record(
-        action="case.attachment_view" if inline else "case.attachment_download",
+        action="case.view_attachment" if inline else "case.download_attachment",
         submission=case.submission,
         case=case,
-        request=request,
+        actor=request.user,
+        client=client_address(request),
         attachment=attachment.pk,
     )
     response = FileResponse(
@@ -431,7 +448,13 @@ def attachment_download(request, pk: int, attachment_pk: int):
 def audit_export(request, pk: int):
     """The case's audit trail as CSV, for the commander and the auditor."""
     case = _changing(request, pk, Action.AUDIT)
-    audit_record(action="case.audit_export", submission=case.submission, case=case, request=request)
+    audit_record(
+        action="case.export_audit",
+        submission=case.submission,
+        case=case,
+        actor=request.user,
+        client=client_address(request),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="audit-{case.submission.tracking_number}.csv"'

@@ -4,20 +4,15 @@ is in the audit trail."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.audit import audit_record
+from audit.services import audit_record
 from directory.models import Employee
 from intake.models import InvolvedEmployee
-from routing.models import Notice
-from routing.notices import (
-    notice_queue,
-    notices_dispatch_on_commit,
-    notices_to_employee_and_supervisor,
-    paper_letter_for,
-)
+from notices.dispatch import notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_queue, notices_to_employee_and_supervisor, paper_letter_for
 
 from .models import Commendation
 
@@ -63,7 +58,7 @@ def commendation_employee_confirm(
     commendation: Commendation,
     employee: Employee,
     actor,
-    request: HttpRequest | None = None,
+    client: str | None = None,
 ) -> Commendation:
     """The Chief's office confirms (or corrects) who the compliment is about. The first
     confirmation sends the commendation to the employee and their supervisor; a correction
@@ -88,10 +83,10 @@ def commendation_employee_confirm(
             involved.save(update_fields=["employee", "match_state"])
         notices = commendation_notices_queue(commendation=commendation)
         audit_record(
-            action="commendation.employee_confirmed",
+            action="commendation.confirm_employee",
             submission=commendation.submission,
             actor=actor,
-            request=request,
+            client=client,
             employee=employee.dsn,
             previous=previous.dsn if previous else None,
         )
@@ -100,7 +95,7 @@ def commendation_employee_confirm(
 
 
 def commendation_notice_resend(
-    *, notice: Notice, email: str, actor, request: HttpRequest | None = None
+    *, notice: Notice, email: str, actor, client: str | None = None
 ) -> Notice:
     """Send a commendation notice that bounced or failed again, to a corrected address."""
     if notice.kind not in COMMENDATION_KINDS:
@@ -120,10 +115,10 @@ def commendation_notice_resend(
             context=notice.context,
         )
         audit_record(
-            action="commendation.notice_resent",
+            action="commendation.resend_notice",
             submission=notice.submission,
             actor=actor,
-            request=request,
+            client=client,
             notice=notice.pk,
             kind=notice.kind,
             to=email,
@@ -133,7 +128,7 @@ def commendation_notice_resend(
 
 
 def commendation_citizen_tell(
-    *, commendation: Commendation, actor, request: HttpRequest | None = None
+    *, commendation: Commendation, actor, client: str | None = None
 ) -> Notice | None:
     """Tell the citizen their compliment reached the employee: by email when they gave one,
     otherwise by a paper letter when they gave a mailing address."""
@@ -162,10 +157,10 @@ def commendation_citizen_tell(
         commendation.status = Commendation.Status.DELIVERED
         commendation.save(update_fields=["citizen_told_at", "status"])
         audit_record(
-            action="commendation.citizen_told",
+            action="commendation.tell_citizen",
             submission=submission,
             actor=actor,
-            request=request,
+            client=client,
             notice=notice.pk,
         )
         if submission.submitter_email:
@@ -177,7 +172,7 @@ def commendation_citizen_tell(
 
 
 def commendation_share_mark(
-    *, commendation: Commendation, shared: bool, actor, request: HttpRequest | None = None
+    *, commendation: Commendation, shared: bool, actor, client: str | None = None
 ) -> Commendation:
     """Mark (or unmark) a commendation for public sharing; only when the submitter allowed."""
     if shared and not commendation.submission.share_publicly:
@@ -185,9 +180,9 @@ def commendation_share_mark(
     commendation.shared_publicly = shared
     commendation.save(update_fields=["shared_publicly"])
     audit_record(
-        action="commendation.shared" if shared else "commendation.unshared",
+        action="commendation.share" if shared else "commendation.unshare",
         submission=commendation.submission,
         actor=actor,
-        request=request,
+        client=client,
     )
     return commendation

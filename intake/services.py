@@ -8,9 +8,12 @@ from datetime import date, time
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import audit_record
+
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_store
 from .models import InvolvedEmployee, Message, Submission, Witness
+from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
 logger = logging.getLogger(__name__)
@@ -193,16 +196,12 @@ def _store(
 
 
 def _dispatch_on_commit(submission: Submission) -> None:
-    from routing.dispatch import routing_dispatch
-
     transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
 
 
-def quarantine_release(*, submission: Submission, by, request=None) -> Submission:
+def quarantine_release(*, submission: Submission, by, client: str | None = None) -> Submission:
     """Staff judged a held submission genuine: it leaves quarantine and is routed like any
     other. Releasing twice, or releasing a discarded one, changes nothing."""
-    from cases.audit import audit_record
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.quarantined or submission.quarantine_decision:
@@ -219,16 +218,14 @@ def quarantine_release(*, submission: Submission, by, request=None) -> Submissio
                 "quarantine_decided_by",
             ]
         )
-        audit_record(action="quarantine_released", submission=submission, actor=by, request=request)
+        audit_record(action="quarantine.release", submission=submission, actor=by, client=client)
         _dispatch_on_commit(submission)
     return submission
 
 
-def quarantine_discard(*, submission: Submission, by, request=None) -> Submission:
+def quarantine_discard(*, submission: Submission, by, client: str | None = None) -> Submission:
     """Staff judged a held submission spam: it is kept, numbered and marked discarded, and never
     routed."""
-    from cases.audit import audit_record
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.quarantined or submission.quarantine_decision:
@@ -239,9 +236,7 @@ def quarantine_discard(*, submission: Submission, by, request=None) -> Submissio
         submission.save(
             update_fields=["quarantine_decision", "quarantine_decided_at", "quarantine_decided_by"]
         )
-        audit_record(
-            action="quarantine_discarded", submission=submission, actor=by, request=request
-        )
+        audit_record(action="quarantine.discard", submission=submission, actor=by, client=client)
     return submission
 
 

@@ -16,7 +16,8 @@ from ops.clients import client_address
 
 from .forms import MessageForm, SubmissionForms
 from .models import Submission
-from .selectors import quarantine_held, submission_by_status_token, user_may_judge_quarantine
+from .permissions import may_judge_quarantine
+from .selectors import quarantine_held, submission_by_status_token
 from .services import (
     RateLimited,
     message_from_submitter,
@@ -152,7 +153,7 @@ def status(request, token: str):
 
 
 def _quarantine_judge(request):
-    if not user_may_judge_quarantine(request.user):
+    if not may_judge_quarantine(request.user):
         raise PermissionDenied
     return request.user
 
@@ -174,13 +175,13 @@ def quarantine_decide(request, pk: int, decision: str):
         raise Http404
     submission = get_object_or_404(Submission, pk=pk, quarantined=True)
     if decision == "release":
-        quarantine_release(submission=submission, by=judge, request=request)
+        quarantine_release(submission=submission, by=judge, client=client_address(request))
         messages.success(
             request,
             _("%(number)s was released for routing.") % {"number": submission.tracking_number},
         )
     else:
-        quarantine_discard(submission=submission, by=judge, request=request)
+        quarantine_discard(submission=submission, by=judge, client=client_address(request))
         messages.success(
             request, _("%(number)s was discarded.") % {"number": submission.tracking_number}
         )

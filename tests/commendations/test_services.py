@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from commendations.models import Commendation
 from commendations.services import (
     commendation_citizen_tell,
@@ -11,8 +11,8 @@ from commendations.services import (
     commendation_share_mark,
 )
 from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.models import Notice, PaperLetter
-from routing.notices import notice_send
+from notices.models import Notice, PaperLetter
+from notices.services import notice_send
 from routing.services import submission_route
 from tests.factories import EmployeeFactory, UserFactory, member_of
 
@@ -95,7 +95,7 @@ def test_confirming_the_employee_sends_the_notices_and_is_audited(officer):
     assert (involved.employee, involved.match_state) == (officer, "confirmed")
     kinds = set(Notice.objects.values_list("kind", flat=True))
     assert {"commendation_employee", "commendation_supervisor"} <= kinds
-    assert AuditEvent.objects.get(action="commendation.employee_confirmed").actor == chief
+    assert AuditEvent.objects.get(action="commendation.confirm_employee").actor == chief
 
 
 def test_confirming_twice_sends_each_notice_once(officer):
@@ -127,7 +127,7 @@ def test_a_bounced_commendation_is_resent_to_a_corrected_address(officer):
     assert resent.state == Notice.State.QUEUED
     send_all()
     assert "ana.morales@police.example" in recipients()
-    assert commendation.submission.audit.filter(action="commendation.notice_resent").exists()
+    assert commendation.submission.audit.filter(action="commendation.resend_notice").exists()
 
 
 def test_a_notice_that_was_delivered_is_not_resent(officer):

@@ -8,11 +8,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from cases import roles, workflow
+from cases import workflow
 from cases.models import Case
 from cases.services import due_reminders_queue
 from cases.tasks import due_reminders
 from ops.models import CapturedEmail
+from staff import roles
 from tests.cases.conftest import routed_complaint
 from tests.staff import staff_member
 
