@@ -16,11 +16,12 @@ from intake.services import Receipt, SubmissionData, submission_create
 from notices.dispatch import notices_dispatch_on_commit
 from notices.models import Notice
 from notices.services import notice_queue, notice_to_submitter
+from ops.refusals import Refused
 from staff import roles
 
 from .models import Case, CaseNote
 from .permissions import Action, can
-from .workflow import WorkflowError, _audit_notice
+from .workflow import _audit_notice
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,9 @@ STAFF_CHANNELS = (
 def case_note_add(*, case: Case, actor, body: str, client: str | None = None) -> CaseNote:
     """Add an internal note. Notes are only ever added, never edited."""
     if not can(actor, Action.WORK):
-        raise WorkflowError(_("Your role does not allow this step."))
+        raise Refused(_("Your role does not allow this step."))
     if not body.strip():
-        raise WorkflowError(_("Write the note before saving it."))
+        raise Refused(_("Write the note before saving it."))
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=actor, body=body)
         audit_record(
@@ -55,9 +56,9 @@ def case_message_send(*, case: Case, actor, body: str, client: str | None = None
     """Write to the complainant: the message joins the thread on their status link, and when
     they gave an email address they get a notice in their language to come and read it."""
     if not can(actor, Action.WORK):
-        raise WorkflowError(_("Your role does not allow this step."))
+        raise Refused(_("Your role does not allow this step."))
     if not body.strip():
-        raise WorkflowError(_("Write the message before sending it."))
+        raise Refused(_("Write the message before sending it."))
     with transaction.atomic():
         submission = case.submission
         message = Message.objects.create(
@@ -83,9 +84,9 @@ def staff_complaint_enter(*, data: SubmissionData, actor, idempotency_key: str) 
     """Store a complaint that came by phone, letter, email or in person through the same
     service as the public form, so the registry holds every complaint."""
     if not can(actor, Action.INTAKE):
-        raise WorkflowError(_("Your role does not allow this step."))
+        raise Refused(_("Your role does not allow this step."))
     if data.channel not in STAFF_CHANNELS:
-        raise WorkflowError(_("Choose how the complaint came in."))
+        raise Refused(_("Choose how the complaint came in."))
     receipt = submission_create(data=data, idempotency_key=idempotency_key, entered_by=actor)
     logger.info(
         "complaint %s entered by %s (%s)",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from audit.services import audit_record
 from intake.models import Attachment
 from ops.clients import client_address
+from ops.refusals import Refused
 
 from . import workflow
 from .forms import (
@@ -190,7 +191,7 @@ def _changing(request, pk: int, action: Action = Action.VIEW) -> Case:
     return case_for(request.user, pk=pk, action=action, queryset=case_detail(user=request.user))
 
 
-def _refused(request, case: Case, error: workflow.WorkflowError, bound: dict):
+def _refused(request, case: Case, error: Refused, bound: dict):
     """Show the refusal on the case page as it now is, keeping what the person typed."""
     case.refresh_from_db()
     for form in bound.values():
@@ -216,7 +217,7 @@ def case_transition(request, pk: int, action: str):
         if action in SIMPLE_SERVICES:
             form = VersionForm(request.POST)
             if not form.is_valid():
-                raise workflow.CaseChanged()
+                raise workflow.case_changed()
             SIMPLE_SERVICES[action](
                 case=case,
                 version=form.cleaned_data["version"],
@@ -283,7 +284,7 @@ def case_transition(request, pk: int, action: str):
             )
         else:
             raise Http404
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, bound)
     return _done(request, case, _("Saved."))
 
@@ -303,7 +304,7 @@ def case_findings(request, pk: int):
             findings=form.findings(),
             client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"findings": form})
     return _done(request, case, _("Findings saved."))
 
@@ -324,7 +325,7 @@ def case_allegation_add(request, pk: int):
             involved=form.cleaned_data["involved"],
             client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"allegation": form})
     return _done(request, case, _("Allegation added."))
 
@@ -349,7 +350,7 @@ def case_employee_match(request, pk: int):
             employee=form.cleaned_data["dsn"],
             client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {})
     return _done(request, case, _("Roster match saved."))
 
@@ -370,7 +371,7 @@ def case_extend(request, pk: int):
             reason=form.cleaned_data["reason"],
             client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"extend": form})
     return _done(request, case, _("Due date extended."))
 
@@ -389,7 +390,7 @@ def case_note(request, pk: int):
             body=form.cleaned_data["body"],
             client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"note": form})
     return _done(request, case, _("Note saved."))
 
@@ -408,7 +409,7 @@ def case_message(request, pk: int):
             body=form.cleaned_data["body"],
             client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"message": form})
     return _done(request, case, _("Message sent to the complainant."))
 
@@ -493,7 +494,7 @@ def staff_complaint(request):
                 actor=request.user,
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except workflow.WorkflowError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(

@@ -16,6 +16,7 @@ from intake.models import AllegationCategory, InvolvedEmployee, Submission
 from notices.dispatch import notices_dispatch_on_commit
 from notices.models import Notice
 from notices.services import notice_to_submitter, notices_to_employee_and_supervisor
+from ops.refusals import Refused
 
 from .models import Allegation, Case, DueDateExtension, Finding
 from .permissions import Action, can, may_work_on
@@ -23,24 +24,15 @@ from .permissions import Action, can, may_work_on
 S = Case.Status
 
 
-class WorkflowError(Exception):
-    """A change that is not allowed; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+CASE_CHANGED = _(
+    "Someone else changed this case while you were working on it. Nothing was saved; the page "
+    "now shows their change, and what you typed is kept below."
+)
 
 
-class CaseChanged(WorkflowError):
+def case_changed() -> Refused:
     """Someone else changed the case since the person loaded it; nothing was overwritten."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else changed this case while you were working on it. Nothing was "
-                "saved; the page now shows their change, and what you typed is kept below."
-            )
-        )
+    return Refused(CASE_CHANGED, conflict=True)
 
 
 @dataclass(frozen=True)
@@ -157,7 +149,7 @@ def _refusal(transition: Transition, case: Case, user):
 def _locked(case: Case, version: int) -> Case:
     current = Case.objects.select_for_update().select_related("submission").get(pk=case.pk)
     if current.version != version:
-        raise CaseChanged()
+        raise case_changed()
     return current
 
 
@@ -175,7 +167,7 @@ def _move(
     case = _locked(case, version)
     refusal = _refusal(transition, case, actor)
     if refusal is not None:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     previous = case.status
     case.status = transition.target
     now = timezone.now()
@@ -256,9 +248,9 @@ def case_assign(*, case: Case, version: int, actor, assignee, client: str | None
     with transaction.atomic():
         locked = _locked(case, version)
         if assignee.pk != actor.pk and not can(actor, Action.ASSIGN):
-            raise WorkflowError(_("Your role allows you to assign cases only to yourself."))
+            raise Refused(_("Your role allows you to assign cases only to yourself."))
         if not locked.queue.members.filter(pk=assignee.pk, is_active=True).exists():
-            raise WorkflowError(_("The assignee must be a member of the case's queue."))
+            raise Refused(_("The assignee must be a member of the case's queue."))
         keep_status = locked.status == S.INVESTIGATING
         previous_assignee = locked.assignee_id
         if keep_status:
@@ -309,7 +301,7 @@ def case_findings_submit(*, case: Case, version: int, actor, client: str | None 
         if Allegation.objects.filter(case=case, finding="").exists() or not (
             Allegation.objects.filter(case=case).exists()
         ):
-            raise WorkflowError(_("Record a finding for every allegation before submitting."))
+            raise Refused(_("Record a finding for every allegation before submitting."))
         case, notices = _move(
             "submit_findings", case=case, version=version, actor=actor, client=client
         )
@@ -375,7 +367,7 @@ def case_refer(
     """Refer a complaint that is not about this department's employee; the complainant gets the
     referral letter."""
     if not referred_to.strip() or not referral_letter.strip():
-        raise WorkflowError(_("Say where the complaint is referred and write the referral letter."))
+        raise Refused(_("Say where the complaint is referred and write the referral letter."))
     with transaction.atomic():
         case, notices = _move(
             "refer",
@@ -395,7 +387,7 @@ def case_refer(
 
 def case_merge(*, case: Case, version: int, actor, into: Case, client: str | None = None) -> Case:
     if into.pk == case.pk:
-        raise WorkflowError(_("A case cannot be merged into itself."))
+        raise Refused(_("A case cannot be merged into itself."))
     with transaction.atomic():
         case, notices = _move(
             "merge",
@@ -414,7 +406,7 @@ def case_merge(*, case: Case, version: int, actor, into: Case, client: str | Non
 
 def case_reopen(*, case: Case, version: int, actor, reason: str, client: str | None = None) -> Case:
     if not reason.strip():
-        raise WorkflowError(_("Give the reason for reopening the case."))
+        raise Refused(_("Give the reason for reopening the case."))
     with transaction.atomic():
         case, notices = _move(
             "reopen", case=case, version=version, actor=actor, client=client, reason=reason
@@ -433,7 +425,7 @@ def allegation_findings_record(
     with transaction.atomic():
         locked = _locked(case, version)
         if locked.status != S.INVESTIGATING or not may_work_on(actor, locked):
-            raise WorkflowError(
+            raise Refused(
                 _("Findings are recorded by the assigned investigator during the investigation.")
             )
         changed = {}
@@ -442,7 +434,7 @@ def allegation_findings_record(
             if finding is None or finding == allegation.finding:
                 continue
             if finding and finding not in Finding.values:
-                raise WorkflowError(_("Choose one of the listed findings."))
+                raise Refused(_("Choose one of the listed findings."))
             allegation.finding = finding
             allegation.save(update_fields=["finding"])
             changed[str(allegation.pk)] = finding
@@ -470,9 +462,9 @@ def allegation_add(
     with transaction.atomic():
         locked = _locked(case, version)
         if not locked.is_open or not can(actor, Action.WORK):
-            raise WorkflowError(_("Allegations can be added only to an open case."))
+            raise Refused(_("Allegations can be added only to an open case."))
         if category not in AllegationCategory.values:
-            raise WorkflowError(_("Choose one of the listed categories."))
+            raise Refused(_("Choose one of the listed categories."))
         allegation = Allegation.objects.create(case=locked, category=category, involved=involved)
         _bump(locked)
         audit_record(
@@ -500,7 +492,7 @@ def involved_employee_confirm(
     with transaction.atomic():
         locked = _locked(case, version)
         if involved.submission_id != locked.submission_id or not can(actor, Action.WORK):
-            raise WorkflowError(_("Your role does not allow this step."))
+            raise Refused(_("Your role does not allow this step."))
         previous = involved.employee_id
         involved.employee = employee
         involved.match_state = (
@@ -528,15 +520,15 @@ def case_due_extend(
 ) -> DueDateExtension:
     """Move the due date (the commander's call), keeping the reason."""
     if not reason.strip():
-        raise WorkflowError(_("Give the reason for the extension."))
+        raise Refused(_("Give the reason for the extension."))
     with transaction.atomic():
         locked = _locked(case, version)
         if not can(actor, Action.EXTEND):
-            raise WorkflowError(_("Only the commander can extend a due date."))
+            raise Refused(_("Only the commander can extend a due date."))
         if not locked.is_open:
-            raise WorkflowError(_("A closed case has no due date to extend."))
+            raise Refused(_("A closed case has no due date to extend."))
         if new_due <= locked.due_date:
-            raise WorkflowError(_("The new due date must be later than the current one."))
+            raise Refused(_("The new due date must be later than the current one."))
         extension = DueDateExtension.objects.create(
             case=locked,
             previous_due=locked.due_date,

@@ -2,7 +2,6 @@
 telling the citizen, and sharing it publicly when the submitter allowed it. Every staff action
 is in the audit trail."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,7 @@ from intake.models import InvolvedEmployee
 from notices.dispatch import notices_dispatch_on_commit
 from notices.models import Notice
 from notices.services import notice_queue, notices_to_employee_and_supervisor, paper_letter_for
+from ops.refusals import Refused
 
 from .models import Commendation
 
@@ -64,7 +64,7 @@ def commendation_employee_confirm(
     confirmation sends the commendation to the employee and their supervisor; a correction
     to someone else sends it to the new employee and their supervisor."""
     if not employee.active:
-        raise ValidationError(
+        raise Refused(
             _("%(name)s is no longer active in the roster.") % {"name": employee.full_name}
         )
     with transaction.atomic():
@@ -99,9 +99,9 @@ def commendation_notice_resend(
 ) -> Notice:
     """Send a commendation notice that bounced or failed again, to a corrected address."""
     if notice.kind not in COMMENDATION_KINDS:
-        raise ValidationError(_("Only commendation notices are resent from here."))
+        raise Refused(_("Only commendation notices are resent from here."))
     if notice.state not in (Notice.State.BOUNCED, Notice.State.FAILED):
-        raise ValidationError(_("Only a notice that bounced or failed is sent again."))
+        raise Refused(_("Only a notice that bounced or failed is sent again."))
     with transaction.atomic():
         attempt = Notice.objects.filter(submission=notice.submission, kind=notice.kind).count()
         resent = notice_queue(
@@ -134,9 +134,9 @@ def commendation_citizen_tell(
     otherwise by a paper letter when they gave a mailing address."""
     submission = commendation.submission
     if commendation.employee_id is None:
-        raise ValidationError(_("Confirm the employee first."))
+        raise Refused(_("Confirm the employee first."))
     if not submission.submitter_email and not submission.submitter_address.strip():
-        raise ValidationError(_("The citizen left no email or mailing address."))
+        raise Refused(_("The citizen left no email or mailing address."))
     with transaction.atomic():
         commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
         notice, created = Notice.objects.get_or_create(
@@ -176,7 +176,7 @@ def commendation_share_mark(
 ) -> Commendation:
     """Mark (or unmark) a commendation for public sharing; only when the submitter allowed."""
     if shared and not commendation.submission.share_publicly:
-        raise ValidationError(_("The citizen did not allow this compliment to be shared."))
+        raise Refused(_("The citizen did not allow this compliment to be shared."))
     commendation.shared_publicly = shared
     commendation.save(update_fields=["shared_publicly"])
     audit_record(

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 from audit.services import audit_record
 from directory.models import Employee
 from ops.clients import client_address
+from ops.refusals import Refused
 
 from .forms import EmployeeConfirmForm, NoticeResendForm
 from .selectors import commendation_candidates, commendation_notices, commendations_for
@@ -75,8 +75,8 @@ def confirm(request, pk: int):
             actor=request.user,
             client=client_address(request),
         )
-    except ValidationError as error:
-        form.add_error(None, error)
+    except Refused as error:
+        form.add_error(None, error.message)
         return _detail(request, commendation, confirm_form=form, status=400)
     messages.success(request, _("Employee confirmed; the commendation is on its way."))
     return redirect("commendations:detail", pk=pk)
@@ -99,8 +99,8 @@ def resend(request, pk: int):
                 actor=request.user,
                 client=client_address(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("The notice is being sent again."))
             return redirect("commendations:detail", pk=pk)
@@ -116,8 +116,8 @@ def tell_citizen(request, pk: int):
         commendation_citizen_tell(
             commendation=commendation, actor=request.user, client=client_address(request)
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The citizen is being told that the commendation arrived."))
     return redirect("commendations:detail", pk=pk)
@@ -135,8 +135,8 @@ def share(request, pk: int):
             actor=request.user,
             client=client_address(request),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as error:
+        messages.error(request, error.message)
     return redirect("commendations:detail", pk=pk)
 
 

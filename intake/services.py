@@ -7,8 +7,11 @@ from datetime import date, time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.services import audit_record
+from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_store
@@ -70,14 +73,6 @@ class Receipt:
     created: bool
 
 
-class RateLimited(Exception):
-    """The client sent more than the hard limit allows; nothing was stored."""
-
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
 def submission_receive(
     *,
     data: SubmissionData,
@@ -87,7 +82,7 @@ def submission_receive(
     honeypot: str = "",
 ) -> Receipt:
     """The way in for everything the public sends (web form and JSON API): count the attempt
-    against the client's rate limit (raises RateLimited over the hard limit; a replay of a
+    against the client's rate limit (refuses over the hard limit; a replay of a
     stored key is not a new attempt), judge whether it looks like spam, and store it, held in
     quarantine if it does. A suspect submission is never dropped."""
     if idempotency_key and Submission.objects.filter(idempotency_key=idempotency_key).exists():
@@ -96,7 +91,18 @@ def submission_receive(
     if client is not None:
         check = rate_check(scope="submission", client=client)
         if not check.allowed:
-            raise RateLimited(check.retry_after)
+            minutes = _minutes(check.retry_after)
+            raise Refused(
+                ngettext(
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minute and send it again: everything you typed is still below.",
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minutes and send it again: everything you typed is still below.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                retry_after=check.retry_after,
+            )
         burst = check.burst
     reasons = spam_reasons(texts=_texts_of(data), honeypot=honeypot, burst=burst)
     return submission_create(
@@ -246,7 +252,13 @@ def message_from_submitter(*, submission: Submission, body: str, client: str | N
     if client is not None:
         check = rate_check(scope="message", client=client)
         if not check.allowed:
-            raise RateLimited(check.retry_after)
+            raise Refused(
+                _(
+                    "You have sent several messages in a short time. Please wait and "
+                    "send it again: your message is still below."
+                ),
+                retry_after=check.retry_after,
+            )
     return Message.objects.create(submission=submission, author=Message.Author.SUBMITTER, body=body)
 
 
@@ -272,3 +284,7 @@ _SUBMISSION_FIELDS = [
     "share_publicly",
     "declaration",
 ]
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, round(seconds / 60))
