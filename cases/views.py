@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from intake.models import Attachment
 from ops.clients import client_address
@@ -112,7 +113,7 @@ def case_page(request, pk: int):
     _staff(request)
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
     audit_record(
-        action="case.view",
+        action=AuditAction.CASE_VIEW,
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -135,7 +136,7 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     timeline_audit = (
         audit
         if show_audit
-        else list(case.audit.exclude(action="case.view").select_related("actor"))
+        else list(case.audit.exclude(action=AuditAction.CASE_VIEW).select_related("actor"))
     )
     transitions = workflow.transitions_for(case=case, user=user)
     simple = [t for t in transitions if t.name in SIMPLE_TRANSITIONS]
@@ -427,7 +428,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
         raise Http404
     inline = request.GET.get("inline") == "1" and attachment.content_type in PREVIEWABLE
     audit_record(
-        action="case.view_attachment" if inline else "case.download_attachment",
+        action=AuditAction.CASE_VIEW_ATTACHMENT if inline else "case.download_attachment",
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -450,7 +451,7 @@ def audit_export(request, pk: int):
     """The case's audit trail as CSV, for the commander and the auditor."""
     case = _changing(request, pk, Action.AUDIT)
     audit_record(
-        action="case.export_audit",
+        action=AuditAction.CASE_EXPORT_AUDIT,
         submission=case.submission,
         case=case,
         actor=request.user,

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_store
-from .models import InvolvedEmployee, Message, Submission, Witness
+from .models import Attachment, InvolvedEmployee, Message, Submission, Witness
 from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
@@ -146,7 +147,7 @@ def submission_create(
 
     fields = {name: getattr(data, name) for name in _SUBMISSION_FIELDS}
     now = timezone.now()
-    stored_files = []
+    stored_files: list[Attachment] = []
     try:
         with transaction.atomic():
             receipt = _store(
@@ -163,7 +164,8 @@ def submission_create(
     except BaseException:
         # Storage is not transactional: a file written before the rollback goes with it.
         for attachment in stored_files:
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     if receipt.created:
         logger.info("stored %s", receipt.submission.tracking_number)
@@ -224,7 +226,9 @@ def quarantine_release(*, submission: Submission, by, client: str | None = None)
                 "quarantine_decided_by",
             ]
         )
-        audit_record(action="quarantine.release", submission=submission, actor=by, client=client)
+        audit_record(
+            action=AuditAction.QUARANTINE_RELEASE, submission=submission, actor=by, client=client
+        )
         _dispatch_on_commit(submission)
     return submission
 
@@ -242,7 +246,9 @@ def quarantine_discard(*, submission: Submission, by, client: str | None = None)
         submission.save(
             update_fields=["quarantine_decision", "quarantine_decided_at", "quarantine_decided_by"]
         )
-        audit_record(action="quarantine.discard", submission=submission, actor=by, client=client)
+        audit_record(
+            action=AuditAction.QUARANTINE_DISCARD, submission=submission, actor=by, client=client
+        )
     return submission
 
 
