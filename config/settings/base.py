@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that needs the database or the session: maintenance answers without them.
+    "ops.middleware.MaintenanceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,6 +66,10 @@ MIDDLEWARE = [
     "staff.middleware.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Every page answers 503 "back shortly" (ops/middleware.py), e.g. while the database is
+# upgraded; /healthz still answers.
+CANDOR_MAINTENANCE = env.bool("CANDOR_MAINTENANCE", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -99,6 +105,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # A connection cut by a database restart is noticed at the start of the next request and
+    # opened again, instead of failing it (tests/integration/test_database_restart.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

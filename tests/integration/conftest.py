@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
+import psycopg
 import pytest
 import redis
 from django.db import connection
@@ -187,3 +188,45 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, what: str
             return result
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _other_backends_terminated(cursor) -> int:
+    cursor.execute(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    return cursor.fetchone()[0]
+
+
+def database_connections_dropped() -> int:
+    """What a PostgreSQL restart does to every process using the test database (the web
+    server, the workers): their connections are cut. This test's own connection is spared.
+    Returns how many were cut."""
+    with connection.cursor() as cursor:
+        return _other_backends_terminated(cursor)
+
+
+@contextmanager
+def database_down():
+    """The test database as during a restart: every other connection cut and new ones refused
+    until the block ends. Nothing else on the server is touched."""
+    settings = connection.settings_dict
+    name = connection.ops.quote_name(settings["NAME"])
+    # A database cannot refuse connections while one is changing it: change it from another.
+    admin = psycopg.connect(
+        host=settings["HOST"] or "127.0.0.1",
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    try:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        try:
+            database_connections_dropped()
+            yield
+        finally:
+            admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    finally:
+        admin.close()
