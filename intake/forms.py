@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ServiceArea
@@ -34,6 +35,21 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+class _AreaChoices(forms.models.ModelChoiceIterator):
+    """The areas in one plain query: Django's iterator() opens a server-side cursor on
+    PostgreSQL (three round trips) to save memory on long lists; this one has a few dozen rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for area in self.queryset.all():
+            yield self.choice(area)
+
+
+class ServiceAreaField(forms.ModelChoiceField):
+    iterator = _AreaChoices
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -154,7 +170,7 @@ class ComplaintForm(AboutYouFields):
         required=False,
         help_text=_("An address, an intersection or a landmark."),
     )
-    service_area = forms.ModelChoiceField(
+    service_area = ServiceAreaField(
         label=_("City or area"),
         queryset=ServiceArea.objects.all(),
         to_field_name="name",
@@ -304,6 +320,13 @@ class SubmissionForms:
     @property
     def show_errors(self) -> bool:
         return self.bound and not self.adding
+
+    def markup_key(self) -> tuple:
+        """Everything the markup of these forms, unbound, depends on besides the template: the
+        kind, the language, the areas offered and the file limits. Equal keys, equal markup
+        (the public pages keep it, see intake_tags.unbound_form_cache)."""
+        areas = tuple(self.form.fields["service_area"].queryset.values_list("pk", "name"))
+        return (self.kind, get_language(), areas, tuple(self.limits.items()))
 
     def is_valid(self) -> bool:
         if not self.bound or self.adding:

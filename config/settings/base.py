@@ -280,6 +280,9 @@ CANDOR_INTAKE_BURST_LIMIT = (
 CANDOR_SPAM_MAX_LINKS = env.int("CANDOR_SPAM_MAX_LINKS", default=3)
 
 # --- Forms ----------------------------------------------------------------------------------
+# Django's widgets written in Python rather than one template render per widget and option:
+# the same HTML, a fraction of the time (ops/forms.py).
+FORM_RENDERER = "ops.forms.FastWidgetRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -276,3 +276,36 @@ def test_bosnian_page(client):
     page = client.get("/complaint/", HTTP_ACCEPT_LANGUAGE="bs").content.decode()
     assert '<html lang="bs">' in page
     assert "Podnesite pritužbu" in page
+
+
+def test_what_one_resident_typed_never_reaches_the_next_visitors_page(client):
+    client.get("/complaint/")  # the unbound form's markup is now kept by this process
+    typed = complaint_post(
+        narrative="", submitter_name="Rosalind Typed-Once", location="9 Hidden Lane"
+    )
+    page = client.post("/complaint/", typed).content.decode()
+    assert "Rosalind Typed-Once" in page and "9 Hidden Lane" in page
+
+    first, second = client.get("/complaint/"), client.get("/complaint/")
+    for response in (first, second):
+        page = response.content.decode()
+        assert "Rosalind Typed-Once" not in page and "9 Hidden Lane" not in page
+        assert 'id="error-summary"' not in page and "is-invalid" not in page
+
+    def form_key(page):
+        return re.search(r'name="idempotency_key" value="([0-9a-f]{32})"', page).group(1)
+
+    assert form_key(first.content.decode()) != form_key(second.content.decode())
+
+
+def test_an_area_added_in_the_admin_is_offered_at_once(client):
+    assert "Village of Zanzibar Heights" not in client.get("/complaint/").content.decode()
+    ServiceArea.objects.create(name="Village of Zanzibar Heights", kind="municipality")
+    assert "Village of Zanzibar Heights" in client.get("/complaint/").content.decode()
+    assert "Village of Zanzibar Heights" in client.get("/compliment/").content.decode()
+
+
+def test_each_language_gets_its_own_page(client):
+    client.get("/complaint/")
+    spanish = client.get("/complaint/", headers={"accept-language": "es"}).content.decode()
+    assert "¿Qué pasó?" in spanish and "What happened?" not in spanish
