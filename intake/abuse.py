@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import BaseCache, cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -67,29 +68,43 @@ class _Outage:
 _outage = _Outage()
 
 
-def _hit(key: str, window: int) -> int:
-    """Count one event in a fixed window shared by every process; returns the count so far.
-    When the shared cache is down, fails open to this process's own count with the same
-    limits (a client could then send up to that many per web process)."""
-    bucket = f"candor:rate:{key}:{int(time.time() // window)}"
+def _hits(counters: list[tuple[str, int]]) -> list[int]:
+    """Count one event in each (key, window): fixed windows shared by every process; returns
+    the counts so far. When the shared cache is down, fails open to this process's own count
+    with the same limits (a client could then send up to that many per web process)."""
+    now = time.time()
+    buckets = [(f"candor:rate:{key}:{int(now // window)}", window) for key, window in counters]
     if not _outage.skip_shared():
         try:
-            count = _count(cache, bucket, window)
+            counts = _count(caches[DEFAULT_CACHE_ALIAS], buckets)
         except Exception as error:  # ConnectionError, TimeoutError…: whatever the backend raises
             _outage.failed(error)
         else:
             _outage.answered()
-            return count
-    return _count(_local, bucket, window)
+            return counts
+    return _count(_local, buckets)
 
 
-def _count(store: BaseCache, bucket: str, window: int) -> int:
-    store.add(bucket, 0, timeout=window + 5)
-    try:
-        return store.incr(bucket)
-    except ValueError:  # expired between add and incr
-        store.set(bucket, 1, timeout=window + 5)
-        return 1
+def _count(store: BaseCache, buckets: list[tuple[str, int]]) -> list[int]:
+    if isinstance(store, RedisCache):
+        # Every counter in one round trip through one client: created with its expiry when
+        # new, then incremented (the cache API takes two round trips and a client per counter).
+        client = store._cache.get_client(write=True)
+        pipe = client.pipeline(transaction=False)
+        for bucket, window in buckets:
+            key = store.make_and_validate_key(bucket)
+            pipe.set(key, 0, ex=window + 5, nx=True)
+            pipe.incr(key)
+        return pipe.execute()[1::2]
+    counts = []
+    for bucket, window in buckets:
+        store.add(bucket, 0, timeout=window + 5)
+        try:
+            counts.append(store.incr(bucket))
+        except ValueError:  # expired between add and incr
+            store.set(bucket, 1, timeout=window + 5)
+            counts.append(1)
+    return counts
 
 
 def rate_check(*, scope: str, client: str | None) -> RateCheck:
@@ -97,8 +112,9 @@ def rate_check(*, scope: str, client: str | None) -> RateCheck:
     limit, window = settings.CANDOR_INTAKE_RATE_LIMIT
     burst_limit, burst_window = settings.CANDOR_INTAKE_BURST_LIMIT
     client = client or "unknown"
-    count = _hit(f"{scope}:{client}:limit", window)
-    burst_count = _hit(f"{scope}:{client}:burst", burst_window)
+    count, burst_count = _hits(
+        [(f"{scope}:{client}:limit", window), (f"{scope}:{client}:burst", burst_window)]
+    )
     retry_after = int(window - time.time() % window) + 1
     return RateCheck(
         allowed=count <= limit, burst=burst_count > burst_limit, retry_after=retry_after

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +17,7 @@ from ops.refusals import Refused
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_store
 from .models import Attachment, InvolvedEmployee, Message, Submission, Witness
-from .outbox import routing_dispatch
+from .outbox import routing_dispatch, routing_publish, routing_queued_fields
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
 logger = logging.getLogger(__name__)
@@ -86,8 +86,12 @@ def submission_receive(
     against the client's rate limit (refuses over the hard limit; a replay of a
     stored key is not a new attempt), judge whether it looks like spam, and store it, held in
     quarantine if it does. A suspect submission is never dropped."""
-    if idempotency_key and Submission.objects.filter(idempotency_key=idempotency_key).exists():
-        return submission_create(data=data, idempotency_key=idempotency_key)
+    if idempotency_key:
+        stored = Submission.objects.filter(idempotency_key=idempotency_key).first()
+        if stored is not None:
+            return Receipt(
+                submission=stored, status_token=status_token_for(idempotency_key), created=False
+            )
     burst = False
     if client is not None:
         check = rate_check(scope="submission", client=client)
@@ -141,10 +145,6 @@ def submission_create(
     returns the first receipt again."""
     key = idempotency_key or uuid.uuid4().hex
     token = status_token_for(key)
-    existing = Submission.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return Receipt(submission=existing, status_token=token, created=False)
-
     fields = {name: getattr(data, name) for name in _SUBMISSION_FIELDS}
     now = timezone.now()
     stored_files: list[Attachment] = []
@@ -161,35 +161,47 @@ def submission_create(
                 stored_files=stored_files,
                 quarantine_reason=quarantine_reason[:200],
             )
+    except IntegrityError:
+        _files_delete(stored_files)
+        # The unique key is the duplicate check: a request with the same key that got there
+        # first (a double click, a partner's retry) stored it, and this one gets its receipt.
+        existing = Submission.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return Receipt(submission=existing, status_token=token, created=False)
     except BaseException:
-        # Storage is not transactional: a file written before the rollback goes with it.
-        for attachment in stored_files:
-            if attachment.file.name:
-                attachment.file.storage.delete(attachment.file.name)
+        _files_delete(stored_files)
         raise
     if receipt.created:
         logger.info("stored %s", receipt.submission.tracking_number)
     return receipt
 
 
+def _files_delete(stored_files: list[Attachment]) -> None:
+    # Storage is not transactional: a file written before the rollback goes with it.
+    for attachment in stored_files:
+        if attachment.file.name:
+            attachment.file.storage.delete(attachment.file.name)
+
+
 def _store(
     *, data, fields, key, token, now, entered_by, attachments, stored_files, quarantine_reason
 ) -> Receipt:
-    # Numbers are taken under a row lock, so the duplicate check is repeated inside it:
-    # two identical requests racing here store one submission.
+    # A second submission under the same key fails on the key's unique index (IntegrityError,
+    # handled by the caller), which also gives its tracking number back.
     number = tracking_number_next(kind=data.kind, year=timezone.localdate(now).year)
-    existing = Submission.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        transaction.set_rollback(True)
-        return Receipt(submission=existing, status_token=token, created=False)
+    quarantined = bool(quarantine_reason)
     submission = Submission.objects.create(
         tracking_number=number,
         status_token_digest=status_token_digest(token),
         idempotency_key=key,
         received_at=now,
         entered_by=entered_by,
-        quarantined=bool(quarantine_reason),
+        quarantined=quarantined,
         quarantine_reason=quarantine_reason,
+        # Held in quarantine: pending until staff release it. Otherwise published after
+        # commit, and stored as handed to the broker already (intake/outbox.py).
+        **({} if quarantined else routing_queued_fields(now=now)),
         **fields,
     )
     InvolvedEmployee.objects.bulk_create(
@@ -198,13 +210,9 @@ def _store(
     Witness.objects.bulk_create(Witness(submission=submission, **vars(w)) for w in data.witnesses)
     for checked in attachments:
         stored_files.append(attachment_store(submission=submission, checked=checked))
-    if not submission.quarantined:
-        _dispatch_on_commit(submission)
+    if not quarantined:
+        transaction.on_commit(lambda: routing_publish(submission_id=submission.pk))
     return Receipt(submission=submission, status_token=token, created=True)
-
-
-def _dispatch_on_commit(submission: Submission) -> None:
-    transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
 
 
 def quarantine_release(*, submission: Submission, by, client: str | None = None) -> Submission:
@@ -229,7 +237,7 @@ def quarantine_release(*, submission: Submission, by, client: str | None = None)
         audit_record(
             action=AuditAction.QUARANTINE_RELEASE, submission=submission, actor=by, client=client
         )
-        _dispatch_on_commit(submission)
+        transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
     return submission
 
 

@@ -23,17 +23,31 @@ def tracking_number_next(*, kind: str, year: int) -> str:
         raise RuntimeError(
             "take tracking numbers inside the transaction that stores the submission"
         )
-    counter = TrackingCounter.objects.select_for_update().filter(kind=kind, year=year).first()
-    if counter is None:
+    last = _counter_increment(kind=kind, year=year)
+    if last is None:
         try:
             with transaction.atomic():
                 TrackingCounter.objects.create(kind=kind, year=year)
         except IntegrityError:
-            pass  # another transaction created it first; lock theirs
-        counter = TrackingCounter.objects.select_for_update().get(kind=kind, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{PREFIXES[kind]}-{year}-{counter.last:06d}"
+            pass  # another transaction created it first; take the next of theirs
+        last = _counter_increment(kind=kind, year=year)
+    return f"{PREFIXES[kind]}-{year}-{last:06d}"
+
+
+def _counter_increment(*, kind: str, year: int) -> int | None:
+    # One statement both takes the number and locks the row until commit (the ORM would need
+    # a SELECT … FOR UPDATE and an UPDATE). PostgreSQL and SQLite 3.35+ have RETURNING.
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    table = quote(TrackingCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('last')} = {quote('last')} + 1 "  # noqa: S608
+            f"WHERE {quote('kind')} = %s AND {quote('year')} = %s RETURNING {quote('last')}",
+            [kind, year],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def status_token_for(idempotency_key: str) -> str:

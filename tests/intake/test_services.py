@@ -10,7 +10,7 @@ def data(**overrides):
     return SubmissionData(kind="complaint", narrative="He pushed me against the car.", **overrides)
 
 
-def test_submission_is_stored_with_people_attached_and_pending_routing():
+def test_submission_is_stored_with_people_attached_and_handed_to_routing():
     receipt = submission_create(
         data=data(
             employees=[
@@ -23,7 +23,11 @@ def test_submission_is_stored_with_people_attached_and_pending_routing():
     submission = receipt.submission
     assert receipt.created
     assert submission.tracking_number.startswith("C-")
-    assert submission.routing_state == Submission.RoutingState.PENDING
+    # Written as handed to the broker in the same write: the publish after commit writes
+    # nothing more unless it fails (tests/integration/test_faults.py).
+    assert submission.routing_state == Submission.RoutingState.QUEUED
+    assert submission.routing_dispatched_at == submission.received_at
+    assert submission.routing_attempts == 1
     assert list(submission.employees.values_list("badge", flat=True)) == ["1003", ""]
     assert submission.witnesses.get().contact == "314-555-0100"
     assert (
@@ -31,15 +35,22 @@ def test_submission_is_stored_with_people_attached_and_pending_routing():
     )
 
 
-def test_routing_is_dispatched_only_after_commit(run_on_commit):
+def test_routing_is_published_only_after_commit(run_on_commit):
     with run_on_commit(execute=False) as callbacks:
         receipt = submission_create(data=data())
     assert len(callbacks) == 1
-    assert Submission.objects.get().routing_state == Submission.RoutingState.PENDING
     callbacks[0]()
     receipt.submission.refresh_from_db()
     assert receipt.submission.routing_state == Submission.RoutingState.QUEUED
-    assert receipt.submission.routing_dispatched_at is not None
+    assert receipt.submission.routing_attempts == 1
+
+
+def test_a_submission_held_in_quarantine_waits_pending_and_is_not_published(run_on_commit):
+    with run_on_commit(execute=False) as callbacks:
+        receipt = submission_create(data=data(), quarantine_reason="hidden field filled in")
+    assert callbacks == []
+    assert receipt.submission.routing_state == Submission.RoutingState.PENDING
+    assert receipt.submission.routing_dispatched_at is None
 
 
 def test_same_idempotency_key_stores_one_submission_and_returns_the_same_receipt():

@@ -98,7 +98,10 @@ def test_acknowledgement_is_in_the_submitters_language_with_the_status_link():
 def test_sweep_dispatches_submissions_left_pending_and_notices_left_queued():
     submission = complaint().submission
     old = timezone.now() - timedelta(minutes=10)
-    Submission.objects.filter(pk=submission.pk).update(received_at=old)
+    # As a publish that failed leaves it (intake.outbox.routing_publish).
+    Submission.objects.filter(pk=submission.pk).update(
+        received_at=old, routing_state=Submission.RoutingState.PENDING, routing_dispatched_at=None
+    )
     assert sweep() == {"submissions": 1, "notices": 0}
     submission.refresh_from_db()
     assert submission.routing_state == Submission.RoutingState.QUEUED
