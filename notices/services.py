@@ -3,6 +3,7 @@ configured anymail backend, and record what the provider says."""
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
@@ -31,6 +32,80 @@ class TransientSendError(Exception):
         self.retry_in = retry_in
 
 
+def notice_build(
+    *,
+    submission: Submission,
+    kind: str,
+    recipient_email: str,
+    recipient_name: str = "",
+    language: str = "en",
+    employee=None,
+    occasion: str = "",
+    context: dict | None = None,
+) -> Notice | None:
+    """A notice row, not yet stored (see notices_store); None without an address."""
+    if not recipient_email:
+        return None
+    return Notice(
+        submission=submission,
+        kind=kind,
+        recipient_email=recipient_email.strip().lower(),
+        occasion=occasion,
+        recipient_name=recipient_name,
+        language=language,
+        employee=employee,
+        context=context or {},
+    )
+
+
+def notice_build_to_submitter(
+    *, submission: Submission, kind: str, occasion: str = "", context: dict | None = None
+) -> Notice | None:
+    """A notice to the person who filed, in their language, with their status link, not yet
+    stored; None when they gave no email."""
+    return notice_build(
+        submission=submission,
+        kind=kind,
+        recipient_email=submission.submitter_email,
+        recipient_name=submission.submitter_name,
+        language=submission.language,
+        occasion=occasion,
+        context={"status_url": status_url(submission), **(context or {})},
+    )
+
+
+def notices_store(notices: Sequence[Notice | None]) -> list[Notice]:
+    """Store the built notices that do not exist yet for their (submission, kind, recipient,
+    occasion); returns those stored now. Call inside the transaction that decides them;
+    dispatch the returned rows after commit. One INSERT for all of them, unless one exists
+    already: then one by one."""
+    built = [notice for notice in notices if notice is not None]
+    if not built:
+        return []
+    try:
+        with transaction.atomic():  # a savepoint: the fallback below must find a live transaction
+            return Notice.objects.bulk_create(built)
+    except IntegrityError:
+        stored = [_store_unless_there(notice) for notice in built]
+        return [notice for notice in stored if notice is not None]
+
+
+def _store_unless_there(notice: Notice) -> Notice | None:
+    stored, created = Notice.objects.get_or_create(
+        submission=notice.submission,
+        kind=notice.kind,
+        recipient_email=notice.recipient_email,
+        occasion=notice.occasion,
+        defaults={
+            "recipient_name": notice.recipient_name,
+            "language": notice.language,
+            "employee": notice.employee,
+            "context": notice.context,
+        },
+    )
+    return stored if created else None
+
+
 def notice_queue(
     *,
     submission: Submission,
@@ -45,21 +120,17 @@ def notice_queue(
     """Create the notice row unless one exists for this (submission, kind, recipient, occasion).
     Returns the new row, or None when it already existed. Call inside the transaction that
     decides the notice; dispatch the returned rows after commit."""
-    if not recipient_email:
-        return None
-    notice, created = Notice.objects.get_or_create(
+    built = notice_build(
         submission=submission,
         kind=kind,
-        recipient_email=recipient_email.strip().lower(),
+        recipient_email=recipient_email,
+        recipient_name=recipient_name,
+        language=language,
+        employee=employee,
         occasion=occasion,
-        defaults={
-            "recipient_name": recipient_name,
-            "language": language,
-            "employee": employee,
-            "context": context or {},
-        },
+        context=context,
     )
-    return notice if created else None
+    return next(iter(notices_store([built])), None)
 
 
 def notice_to_submitter(
@@ -67,15 +138,10 @@ def notice_to_submitter(
 ) -> Notice | None:
     """Queue a notice to the person who filed, in their language, with their status link.
     None when they gave no email, or when this notice exists already."""
-    return notice_queue(
-        submission=submission,
-        kind=kind,
-        recipient_email=submission.submitter_email,
-        recipient_name=submission.submitter_name,
-        language=submission.language,
-        occasion=occasion,
-        context={"status_url": status_url(submission), **(context or {})},
+    built = notice_build_to_submitter(
+        submission=submission, kind=kind, occasion=occasion, context=context
     )
+    return next(iter(notices_store([built])), None)
 
 
 def notices_to_employee_and_supervisor(
@@ -84,7 +150,7 @@ def notices_to_employee_and_supervisor(
     """Queue a notice to the employee and one to their supervisor (an active one), as the
     department promises for both complaints and commendations. Returns the rows created now."""
     notices = [
-        notice_queue(
+        notice_build(
             submission=submission,
             kind=employee_kind,
             recipient_email=employee.email,
@@ -96,7 +162,7 @@ def notices_to_employee_and_supervisor(
     supervisor = employee.supervisor
     if supervisor is not None and supervisor.active:
         notices.append(
-            notice_queue(
+            notice_build(
                 submission=submission,
                 kind=supervisor_kind,
                 recipient_email=supervisor.email,
@@ -105,7 +171,7 @@ def notices_to_employee_and_supervisor(
                 context=context,
             )
         )
-    return [notice for notice in notices if notice is not None]
+    return notices_store(notices)
 
 
 def notice_render(notice: Notice) -> AnymailMessage:

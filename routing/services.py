@@ -14,7 +14,7 @@ from intake.models import Submission
 from intake.outbox import routing_dispatch
 from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
 from notices.models import Notice
-from notices.services import notice_queue, notice_to_submitter
+from notices.services import notice_build, notice_build_to_submitter, notices_store
 
 from .matching import involved_match
 from .rules import rule_for
@@ -48,16 +48,21 @@ def submission_route(*, submission_id: int) -> Submission:
         due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
 
         if submission.kind == Submission.Kind.COMPLAINT:
-            Case.objects.get_or_create(
-                submission=submission,
-                defaults={
-                    "queue": rule.queue,
-                    "rule": rule,
-                    "rule_name": rule.name,
-                    "priority": rule.priority,
-                    "confidential": rule.confidential or rule.queue.confidential,
-                    "due_date": due,
-                },
+            # One statement: the unique constraint keeps one case per submission, so a case
+            # left by an earlier run (there is none while the row is not done) is kept as is.
+            Case.objects.bulk_create(
+                [
+                    Case(
+                        submission=submission,
+                        queue=rule.queue,
+                        rule=rule,
+                        rule_name=rule.name,
+                        priority=rule.priority,
+                        confidential=rule.confidential or rule.queue.confidential,
+                        due_date=due,
+                    )
+                ],
+                ignore_conflicts=True,
             )
         else:
             commendation, _created = Commendation.objects.get_or_create(
@@ -74,8 +79,13 @@ def submission_route(*, submission_id: int) -> Submission:
                     commendation=commendation, employee=named.employee
                 )
 
-        new_notices += _acknowledgement(submission)
-        new_notices += _queue_alerts(submission, rule.queue)
+        # The acknowledgement and every alert in one INSERT.
+        new_notices += notices_store(
+            [
+                notice_build_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT),
+                *_queue_alerts(submission, rule.queue),
+            ]
+        )
 
         submission.routing_state = Submission.RoutingState.DONE
         submission.routed_at = timezone.now()
@@ -86,24 +96,17 @@ def submission_route(*, submission_id: int) -> Submission:
     return submission
 
 
-def _acknowledgement(submission: Submission) -> list[Notice]:
-    notice = notice_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT)
-    return [notice] if notice else []
-
-
-def _queue_alerts(submission: Submission, queue) -> list[Notice]:
-    notices = []
-    for member in queue.members.filter(is_active=True).exclude(email=""):
-        notice = notice_queue(
+def _queue_alerts(submission: Submission, queue) -> list[Notice | None]:
+    return [
+        notice_build(
             submission=submission,
             kind=Notice.Kind.QUEUE_ALERT,
             recipient_email=member.email,
             recipient_name=member.get_full_name(),
             context={"queue": queue.name},
         )
-        if notice:
-            notices.append(notice)
-    return notices
+        for member in queue.members.filter(is_active=True).exclude(email="")
+    ]
 
 
 def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str, int]:
