@@ -15,6 +15,11 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", views.case_note, name="note"),
     path("cases/<int:pk>/messages/", views.case_message, name="message"),
     path(
+        "cases/<int:pk>/notices/send-again/",
+        views.case_notice_send_again,
+        name="notice-send-again",
+    ),
+    path(
         "cases/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment",

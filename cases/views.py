@@ -21,7 +21,7 @@ from intake.models import Attachment
 from ops.clients import client_address
 from ops.refusals import Refused
 
-from . import workflow
+from . import services, workflow
 from .forms import (
     AllegationForm,
     AssignForm,
@@ -32,6 +32,7 @@ from .forms import (
     MergeForm,
     MessageForm,
     NoteForm,
+    NoticeSendAgainForm,
     ReasonForm,
     ReferForm,
     StaffComplaintForm,
@@ -413,6 +414,26 @@ def case_message(request, pk: int):
     except Refused as error:
         return _refused(request, case, error, {"message": form})
     return _done(request, case, _("Message sent to the complainant."))
+
+
+@never_cache
+@require_POST
+def case_notice_send_again(request, pk: int):
+    case = _changing(request, pk, Action.WORK)
+    form = NoticeSendAgainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the notice to send again."))
+        return _render_case(request, case, status=400)
+    try:
+        services.case_notice_send_again(
+            case=case,
+            notice_id=form.cleaned_data["notice"],
+            actor=request.user,
+            client=client_address(request),
+        )
+    except Refused as error:
+        return _refused(request, case, error, {})
+    return _done(request, case, _("The notice will be sent again."))
 
 
 @never_cache

@@ -21,4 +21,5 @@ def notice_tracking_received(sender, event: AnymailTrackingEvent, esp_name: str,
         recipient=event.recipient or "",
         description=event.description or event.mta_response or "",
         occurred_at=event.timestamp,
+        notice_id=(event.metadata or {}).get("notice_id"),
     )

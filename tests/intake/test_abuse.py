@@ -32,7 +32,11 @@ def test_held_submission_is_not_routed_even_by_the_sweeper(run_on_commit):
     assert callbacks == []
     from datetime import timedelta
 
-    assert sweep(older_than=timedelta(seconds=-60)) == {"submissions": 0, "notices": 0}
+    assert sweep(older_than=timedelta(seconds=-60)) == {
+        "submissions": 0,
+        "notices": 0,
+        "unknown": 0,
+    }
     receipt.submission.refresh_from_db()
     assert receipt.submission.routing_state == Submission.RoutingState.PENDING
 
