@@ -134,8 +134,8 @@ FORM_FIELDS = [*TEXT_FIELDS, "service_area", "occurred_on", "occurred_time", "la
     text=st.sampled_from(FORM_FIELDS).flatmap(
         lambda name: st.dictionaries(st.just(name), awkward_text, min_size=1)
     )
-    | st.fixed_dictionaries({}, optional={name: awkward_text for name in FORM_FIELDS}),
-    employee=st.fixed_dictionaries({}, optional={f: awkward_text for f in ROW_FIELDS}),
+    | st.fixed_dictionaries({}, optional=dict.fromkeys(FORM_FIELDS, awkward_text)),
+    employee=st.fixed_dictionaries({}, optional=dict.fromkeys(ROW_FIELDS, awkward_text)),
     categories=st.lists(awkward_text | st.sampled_from(["bias", "bias"]), max_size=40),
     rows=st.sampled_from(["1", "0", "-3", "9999999999999999999999", "x"]),
 )
