@@ -4,7 +4,8 @@ validated by the same forms as the web pages, authenticated by a per-partner key
     POST /api/v1/complaints     Authorization: Bearer <key>     Idempotency-Key: <any string>
 
 201 with the tracking number and status link when stored, 200 with the same body when the same
-Idempotency-Key is sent again, 400/401/413/415 with {"error": ..., "errors": {...}} otherwise."""
+Idempotency-Key is sent again with the same content, 422 when it is sent with different
+content, 400/401/413/415 with {"error": ..., "errors": {...}} otherwise."""
 
 import hashlib
 import json
@@ -31,7 +32,7 @@ from .forms import (
     WitnessForm,
 )
 from .models import AllegationCategory, PartnerApiKey, Submission
-from .services import submission_receive
+from .services import IdempotencyConflict, KeyReuse, submission_receive
 from .tracking import status_url_for_token
 
 KEY_PREFIX = "cand_"
@@ -203,10 +204,21 @@ def _receive(request, *, kind: str):
     language = (
         payload.get("language") if payload.get("language") in dict(settings.LANGUAGES) else "en"
     )
-    receipt = submission_receive(
-        data=checked.to_data(language=language, channel=Submission.Channel.API),
-        idempotency_key=key,
-    )
+    try:
+        receipt = submission_receive(
+            data=checked.to_data(language=language, channel=Submission.Channel.API),
+            idempotency_key=key,
+            on_key_reuse=KeyReuse.REFUSE,
+        )
+    except IdempotencyConflict:
+        return _error(
+            422,
+            _(
+                "This Idempotency-Key was already used for a different submission. Send new "
+                "content with a new key; send the same content to get its receipt again."
+            ),
+            {"Idempotency-Key": [_("Already used for different content.")]},
+        )
     submission = receipt.submission
     body = {
         "tracking_number": submission.tracking_number,

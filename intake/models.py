@@ -55,6 +55,9 @@ class Submission(models.Model):
     idempotency_key = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # A digest of what was sent under that key, so that the key sent again with different
+    # content is told apart from a resend (empty for submissions stored before it was kept).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     channel = models.CharField(
         _("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB
     )

@@ -18,6 +18,7 @@ from .forms import MessageForm, SubmissionForms
 from .models import Submission
 from .selectors import quarantine_held, submission_by_status_token, user_may_judge_quarantine
 from .services import (
+    KeyReuse,
     RateLimited,
     message_from_submitter,
     quarantine_discard,
@@ -56,6 +57,8 @@ def _submission_page(request, *, kind: str):
                     data=forms.to_data(language=get_language()),
                     attachments=forms.attachments,
                     idempotency_key=key,
+                    # Back, edit, send again: the edit is stored too, never dropped.
+                    on_key_reuse=KeyReuse.STORE_AS_NEW,
                     client=client_address(request),
                     honeypot=forms.honeypot,
                 )
