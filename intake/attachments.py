@@ -7,6 +7,7 @@ the field; `attachment_store` runs inside the transaction that stores the submis
 
 import hashlib
 import io
+import multiprocessing
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -169,45 +170,150 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
     )
 
 
-def _reencoded(upload: UploadedFile, file_type: FileType, name: str) -> ContentFile:
-    unreadable = ValidationError(
-        _("%(name)s looks like an image but could not be opened. Try saving it again."),
-        code="unreadable",
-        params={"name": name},
-    )
+class _Refused(Exception):
+    """A picture refused by the checks that run before or while it is decoded."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# What a cleaned copy keeps of the decoder's `info`: only what is needed to draw it right.
+_KEEP_INFO = ("transparency",)
+_FRAME_INFO = ("duration",)
+
+
+def _bare(frame: Image.Image) -> Image.Image:
+    """A copy of the pixels with no metadata: Pillow's writers take comments, XMP, EXIF and
+    ICC profiles from `info` (a GIF writer even from every frame's), so `info` is emptied."""
+    clean = frame.copy()
+    clean.info = {k: frame.info[k] for k in _KEEP_INFO if k in frame.info}
+    return clean
+
+
+def _image_budget_check(image: Image.Image) -> None:
+    """Refuse before the full decode: header sizes times frames against the pixel budget."""
+    frames = getattr(image, "n_frames", 1) if getattr(image, "is_animated", False) else 1
+    if frames > settings.CANDOR_ATTACHMENT_MAX_FRAMES:
+        raise _Refused("too_many_frames")
+    if image.width * image.height * frames > settings.CANDOR_ATTACHMENT_MAX_PIXELS:
+        raise _Refused("too_many_pixels")
+
+
+def _reencode(data: bytes, pillow_format: str) -> bytes:
+    """Decode and write the picture again, with every kind of metadata left behind: EXIF,
+    XMP, IPTC, ICC, JPEG comments, PNG text chunks, GIF comment and application extensions
+    (only the loop count is written again). Animated GIF and WebP keep their frames."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(data), formats=[pillow_format])
+        _image_budget_check(image)
+        out = io.BytesIO()
+        if pillow_format in ("GIF", "WEBP") and getattr(image, "is_animated", False):
+            frames, durations = [], []
+            for index in range(image.n_frames):
+                image.seek(index)
+                durations.append(image.info.get("duration", 100))
+                frames.append(_bare(image))
+            frames[0].save(
+                out,
+                format=pillow_format,
+                save_all=True,
+                append_images=frames[1:],
+                duration=durations,
+                loop=image.info.get("loop", 0),
+            )
+        else:
+            image.load()
+            # Keep the picture the right way up, then drop the metadata that said so.
+            image = _bare(ImageOps.exif_transpose(image))
+            if pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            image.save(out, format=pillow_format)
+    return out.getvalue()
+
+
+def _reencode_in_child(data: bytes, pillow_format: str, conn) -> None:
     try:
+        conn.send(("ok", _reencode(data, pillow_format)))
+    except _Refused as refused:
+        conn.send(("refused", refused.code))
+    except Exception:  # any decoder fault is an unreadable picture, told to the parent
+        conn.send(("refused", "unreadable"))
+    finally:
+        conn.close()
+
+
+def _reencoded_within_budget(data: bytes, pillow_format: str) -> bytes:
+    """`_reencode` in a child process that is killed when the time budget runs out, so that no
+    picture holds a web worker longer than CANDOR_ATTACHMENT_DECODE_SECONDS, however its
+    decoder behaves. Where processes cannot be forked it runs here, bounded by the pixel and
+    frame budgets alone."""
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return _reencode(data, pillow_format)
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_reencode_in_child, args=(data, pillow_format, sender))
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(settings.CANDOR_ATTACHMENT_DECODE_SECONDS):
+            raise _Refused("too_slow")
+        outcome, value = receiver.recv()
+    except EOFError:  # the child died (out of memory, a crash in a decoder)
+        raise _Refused("unreadable") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome == "refused":
+        raise _Refused(value)
+    return value
+
+
+_REFUSALS = {
+    "too_many_pixels": _("%(name)s has too many pixels. Send a smaller picture."),
+    "too_many_frames": _(
+        "%(name)s has too many frames. Send a shorter animation, or a video file instead."
+    ),
+    "too_slow": _(
+        "%(name)s takes too long to process. Send a smaller picture, or a video file instead."
+    ),
+    "unreadable": _("%(name)s looks like an image but could not be opened. Try saving it again."),
+}
+
+
+def _reencoded(upload: UploadedFile, file_type: FileType, name: str) -> ContentFile:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        # The cheap checks first, on the header alone, so that most refusals fork nothing.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload, formats=[file_type.pillow_format])
-            if image.width * image.height > settings.CANDOR_ATTACHMENT_MAX_PIXELS:
-                raise ValidationError(
-                    _("%(name)s has too many pixels. Send a smaller picture."),
-                    code="too_many_pixels",
-                    params={"name": name},
-                )
-            image.load()
-            out = io.BytesIO()
-            if file_type.key in ("gif", "webp") and getattr(image, "is_animated", False):
-                image.save(out, format=file_type.pillow_format, save_all=True)
-            else:
-                # Keep the picture the right way up, then drop the metadata that said so.
-                image = ImageOps.exif_transpose(image)
-                if file_type.key == "jpeg" and image.mode not in ("RGB", "L"):
-                    image = image.convert("RGB")
-                image.save(out, format=file_type.pillow_format)
-    except ValidationError:
-        raise
+            _image_budget_check(Image.open(io.BytesIO(data), formats=[file_type.pillow_format]))
+        cleaned = _reencoded_within_budget(data, file_type.pillow_format)
+    except _Refused as refused:
+        raise ValidationError(
+            _REFUSALS[refused.code], code=refused.code, params={"name": name}
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _REFUSALS["too_many_pixels"], code="too_many_pixels", params={"name": name}
+        ) from None
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         ValueError,
         SyntaxError,
+        EOFError,
     ) as error:
-        raise unreadable from error
-    out.seek(0)
-    return ContentFile(out.read())
+        raise ValidationError(
+            _REFUSALS["unreadable"], code="unreadable", params={"name": name}
+        ) from error
+    return ContentFile(cleaned)
 
 
 def _display_name(name: str | None) -> str:

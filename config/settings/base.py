@@ -239,7 +239,12 @@ CANDOR_CAPTURE_TRACKING = env.bool("CANDOR_CAPTURE_TRACKING", default=True)
 # DATA_UPLOAD_MAX_MEMORY_SIZE does not cover files, so the form checks each one itself.
 CANDOR_ATTACHMENT_MAX_BYTES = env.int("CANDOR_ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
 CANDOR_ATTACHMENT_MAX_COUNT = env.int("CANDOR_ATTACHMENT_MAX_COUNT", default=5)
+# Pictures are decoded to be cleaned, so decoding is bounded before it starts: pixels over all
+# frames of an animation together, the number of frames, and the seconds the decode and
+# re-encode may take (a child process past them is killed and the picture refused).
 CANDOR_ATTACHMENT_MAX_PIXELS = env.int("CANDOR_ATTACHMENT_MAX_PIXELS", default=60_000_000)
+CANDOR_ATTACHMENT_MAX_FRAMES = env.int("CANDOR_ATTACHMENT_MAX_FRAMES", default=500)
+CANDOR_ATTACHMENT_DECODE_SECONDS = env.float("CANDOR_ATTACHMENT_DECODE_SECONDS", default=10)
 # Whole request bodies: several evidence files plus the form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
