@@ -9,11 +9,16 @@ from datetime import date, time
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from audit.services import audit_record
+from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_store
 from .models import InvolvedEmployee, Message, Submission, Witness
+from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
 logger = logging.getLogger(__name__)
@@ -70,25 +75,27 @@ class Receipt:
     created: bool
 
 
-class RateLimited(Exception):
-    """The client sent more than the hard limit allows; nothing was stored."""
-
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
 class KeyReuse(models.TextChoices):
     """What to do when an idempotency key comes again with different content."""
 
     # A partner system reusing a key for another message has a bug: tell it (422).
-    REFUSE = "refuse", _("Refuse the different content")
+    REFUSE = "refuse", gettext_lazy("Refuse the different content")
     # A resident who went back, edited and sent again means the edit: store it as well.
-    STORE_AS_NEW = "store_as_new", _("Store the different content as its own submission")
+    STORE_AS_NEW = "store_as_new", gettext_lazy(
+        "Store the different content as its own submission"
+    )
 
 
-class IdempotencyConflict(Exception):
+class IdempotencyConflict(Refused):
     """The idempotency key was used before for different content; nothing was stored."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This Idempotency-Key was already used for a different submission. Send new "
+                "content with a new key; send the same content to get its receipt again."
+            )
+        )
 
 
 def submission_fingerprint(
@@ -113,7 +120,7 @@ def _key_for_content(*, key: str, fingerprint: str, on_reuse: str) -> str:
     if stored is None or stored in ("", fingerprint):
         return key
     if on_reuse == KeyReuse.REFUSE:
-        raise IdempotencyConflict(key)
+        raise IdempotencyConflict
     return hashlib.sha256(f"{key}:{fingerprint}".encode()).hexdigest()[:32]
 
 
@@ -127,7 +134,7 @@ def submission_receive(
     honeypot: str = "",
 ) -> Receipt:
     """The way in for everything the public sends (web form and JSON API): count the attempt
-    against the client's rate limit (raises RateLimited over the hard limit; a replay of a
+    against the client's rate limit (refuses over the hard limit; a replay of a
     stored key is not a new attempt), judge whether it looks like spam, and store it, held in
     quarantine if it does. A suspect submission is never dropped. The same key with the same
     content returns the first receipt; with different content it is refused
@@ -144,7 +151,18 @@ def submission_receive(
     if client is not None:
         check = rate_check(scope="submission", client=client)
         if not check.allowed:
-            raise RateLimited(check.retry_after)
+            minutes = _minutes(check.retry_after)
+            raise Refused(
+                ngettext(
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minute and send it again: everything you typed is still below.",
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minutes and send it again: everything you typed is still below.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                retry_after=check.retry_after,
+            )
         burst = check.burst
     reasons = spam_reasons(texts=_texts_of(data), honeypot=honeypot, burst=burst)
     receipt = submission_create(
@@ -158,7 +176,7 @@ def submission_receive(
         return receipt
     # Different content raced in under the same key and was stored first.
     if on_key_reuse == KeyReuse.REFUSE:
-        raise IdempotencyConflict(idempotency_key)
+        raise IdempotencyConflict
     return submission_create(
         data=data,
         attachments=attachments,
@@ -272,16 +290,12 @@ def _store(
 
 
 def _dispatch_on_commit(submission: Submission) -> None:
-    from routing.dispatch import routing_dispatch
-
     transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
 
 
-def quarantine_release(*, submission: Submission, by, request=None) -> Submission:
+def quarantine_release(*, submission: Submission, by, client: str | None = None) -> Submission:
     """Staff judged a held submission genuine: it leaves quarantine and is routed like any
     other. Releasing twice, or releasing a discarded one, changes nothing."""
-    from cases.audit import audit_record
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.quarantined or submission.quarantine_decision:
@@ -298,16 +312,14 @@ def quarantine_release(*, submission: Submission, by, request=None) -> Submissio
                 "quarantine_decided_by",
             ]
         )
-        audit_record(action="quarantine_released", submission=submission, actor=by, request=request)
+        audit_record(action="quarantine.release", submission=submission, actor=by, client=client)
         _dispatch_on_commit(submission)
     return submission
 
 
-def quarantine_discard(*, submission: Submission, by, request=None) -> Submission:
+def quarantine_discard(*, submission: Submission, by, client: str | None = None) -> Submission:
     """Staff judged a held submission spam: it is kept, numbered and marked discarded, and never
     routed."""
-    from cases.audit import audit_record
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.quarantined or submission.quarantine_decision:
@@ -318,9 +330,7 @@ def quarantine_discard(*, submission: Submission, by, request=None) -> Submissio
         submission.save(
             update_fields=["quarantine_decision", "quarantine_decided_at", "quarantine_decided_by"]
         )
-        audit_record(
-            action="quarantine_discarded", submission=submission, actor=by, request=request
-        )
+        audit_record(action="quarantine.discard", submission=submission, actor=by, client=client)
     return submission
 
 
@@ -330,7 +340,13 @@ def message_from_submitter(*, submission: Submission, body: str, client: str | N
     if client is not None:
         check = rate_check(scope="message", client=client)
         if not check.allowed:
-            raise RateLimited(check.retry_after)
+            raise Refused(
+                _(
+                    "You have sent several messages in a short time. Please wait and "
+                    "send it again: your message is still below."
+                ),
+                retry_after=check.retry_after,
+            )
     return Message.objects.create(submission=submission, author=Message.Author.SUBMITTER, body=body)
 
 
@@ -356,3 +372,7 @@ _SUBMISSION_FIELDS = [
     "share_publicly",
     "declaration",
 ]
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, round(seconds / 60))

@@ -11,11 +11,12 @@ from cases.models import Case
 from commendations.models import Commendation
 from commendations.services import commendation_employee_identify
 from intake.models import Submission
+from intake.outbox import routing_dispatch
+from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_queue, notice_to_submitter
 
-from .dispatch import notice_dispatch, routing_dispatch
 from .matching import involved_match
-from .models import Notice
-from .notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
 from .rules import rule_for
 
 logger = logging.getLogger(__name__)
