@@ -210,13 +210,10 @@ def _receive(request, *, kind: str):
             idempotency_key=key,
             on_key_reuse=KeyReuse.REFUSE,
         )
-    except IdempotencyConflict:
+    except IdempotencyConflict as conflict:
         return _error(
             422,
-            _(
-                "This Idempotency-Key was already used for a different submission. Send new "
-                "content with a new key; send the same content to get its receipt again."
-            ),
+            str(conflict.message),
             {"Idempotency-Key": [_("Already used for different content.")]},
         )
     submission = receipt.submission

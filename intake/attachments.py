@@ -10,7 +10,7 @@ import io
 import multiprocessing
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
@@ -20,7 +20,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+from .antivirus import virus_scan
 from .models import Attachment
 
 
@@ -102,19 +105,25 @@ def limits() -> dict:
 
 @dataclass
 class CheckedAttachment:
-    """A file that passed the checks, ready to be stored."""
+    """A file that passed the checks, ready to be stored: `content` is what staff preview and
+    anyone else sees (for a picture, the cleaned copy); `original` the file as received when
+    that differs, kept for the investigator; `sha256` the digest of the file as received."""
 
     original_name: str
     file_type: FileType
     content: File
     size: int
     sha256: str
+    original: File | None = None
+    active_content: list[str] = field(default_factory=list)
 
 
 def attachment_check(upload: UploadedFile) -> CheckedAttachment:
     """Accept a file only when its content is a type we take, its name's extension agrees, it is
-    within the size limit and, for an image, Pillow can decode it; images come back re-encoded
-    with their EXIF (camera, GPS) and other metadata dropped."""
+    within the size limit, it is what it claims (a picture decodes, a PDF opens as a PDF) and,
+    when a virus scanner is configured, the scanner passed it. Pictures come back re-encoded
+    with every kind of metadata dropped, the original kept aside; a PDF's active content
+    (JavaScript, embedded files, launch actions) is listed for staff."""
     name = _display_name(upload.name)
     if upload.size > settings.CANDOR_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
@@ -148,27 +157,29 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
                 "extension": file_type.extensions[0],
             },
         )
-    if file_type.is_image:
-        content = _reencoded(upload, file_type, name)
-        data = content.read()
-        content.seek(0)
-        return CheckedAttachment(
-            original_name=name,
-            file_type=file_type,
-            content=content,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    virus_scan(upload=upload, name=name)
+    if file_type.is_image:
+        content = _reencoded(upload, file_type, name)
+        return CheckedAttachment(
+            original_name=name,
+            file_type=file_type,
+            content=content,
+            size=content.size,
+            sha256=digest.hexdigest(),
+            original=upload,
+        )
+    active = _pdf_checked(upload, name) if file_type.key == "pdf" else []
     return CheckedAttachment(
         original_name=name,
         file_type=file_type,
         content=upload,
         size=upload.size,
         sha256=digest.hexdigest(),
+        active_content=active,
     )
 
 
@@ -235,28 +246,28 @@ def _reencode(data: bytes, pillow_format: str) -> bytes:
     return out.getvalue()
 
 
-def _reencode_in_child(data: bytes, pillow_format: str, conn) -> None:
+def _in_child(work, data: bytes, argument, conn) -> None:
     try:
-        conn.send(("ok", _reencode(data, pillow_format)))
+        conn.send(("ok", work(data, argument)))
     except _Refused as refused:
         conn.send(("refused", refused.code))
-    except Exception:  # any decoder fault is an unreadable picture, told to the parent
+    except Exception:  # any decoder or parser fault is an unreadable file, told to the parent
         conn.send(("refused", "unreadable"))
     finally:
         conn.close()
 
 
-def _reencoded_within_budget(data: bytes, pillow_format: str) -> bytes:
-    """`_reencode` in a child process that is killed when the time budget runs out, so that no
-    picture holds a web worker longer than CANDOR_ATTACHMENT_DECODE_SECONDS, however its
-    decoder behaves. Where processes cannot be forked it runs here, bounded by the pixel and
-    frame budgets alone."""
+def _within_budget(work, data: bytes, argument):
+    """`work(data, argument)` in a child process that is killed when the time budget runs
+    out, so that no file holds a web worker longer than CANDOR_ATTACHMENT_DECODE_SECONDS,
+    however its decoder or parser behaves. Where processes cannot be forked it runs here,
+    bounded by the pixel and frame budgets alone."""
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:
-        return _reencode(data, pillow_format)
+        return work(data, argument)
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_reencode_in_child, args=(data, pillow_format, sender))
+    child = context.Process(target=_in_child, args=(work, data, argument, sender))
     child.start()
     sender.close()
     try:
@@ -280,10 +291,11 @@ _REFUSALS = {
     "too_many_frames": _(
         "%(name)s has too many frames. Send a shorter animation, or a video file instead."
     ),
-    "too_slow": _(
-        "%(name)s takes too long to process. Send a smaller picture, or a video file instead."
-    ),
+    "too_slow": _("%(name)s takes too long to check. Send a smaller file, or tell us about it."),
     "unreadable": _("%(name)s looks like an image but could not be opened. Try saving it again."),
+    "not_a_pdf": _(
+        "%(name)s does not open as a PDF. Save it again as a PDF, or send it in another format."
+    ),
 }
 
 
@@ -296,7 +308,7 @@ def _reencoded(upload: UploadedFile, file_type: FileType, name: str) -> ContentF
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             _image_budget_check(Image.open(io.BytesIO(data), formats=[file_type.pillow_format]))
-        cleaned = _reencoded_within_budget(data, file_type.pillow_format)
+        cleaned = _within_budget(_reencode, data, file_type.pillow_format)
     except _Refused as refused:
         raise ValidationError(
             _REFUSALS[refused.code], code=refused.code, params={"name": name}
@@ -318,6 +330,92 @@ def _reencoded(upload: UploadedFile, file_type: FileType, name: str) -> ContentF
     return ContentFile(cleaned)
 
 
+# What in a PDF can act on the reader's machine, by the names that carry it, as staff read it.
+_ACTIVE = {
+    "javascript": _("JavaScript"),
+    "launch": _("an action that starts a program"),
+    "embedded_files": _("embedded files"),
+    "rich_media": _("embedded media or Flash"),
+    "xfa": _("an XFA form"),
+}
+_PDF_OBJECT_BUDGET = 200_000
+
+
+def _pdf_inspect(data: bytes, _unused=None) -> list[str]:
+    """Open the PDF as a PDF (it must have at least one page) and walk every object in it for
+    active content; returns the keys of `_ACTIVE` found. Names are compared after pypdf has
+    decoded them, so `/J#61vaScript` is JavaScript too."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            # Locked with a password we do not have: it opens, but cannot be looked into.
+            return ["encrypted"]
+        if len(reader.pages) < 1:
+            raise _Refused("not_a_pdf")
+    except _Refused:
+        raise
+    except Exception:
+        raise _Refused("not_a_pdf") from None
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    ids = [(num, gen) for gen, table in reader.xref.items() for num in table]
+    ids += [(num, 0) for num in reader.xref_objStm]
+    stack = [IndirectObject(num, gen, reader) for num, gen in ids]
+    stack.append(reader.trailer)
+    visited = 0
+    while stack:
+        visited += 1
+        if visited > _PDF_OBJECT_BUDGET:
+            raise _Refused("too_slow")
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            try:
+                item = item.get_object()
+            except Exception:  # noqa: S112 - a damaged object is skipped, the rest inspected
+                continue
+        if isinstance(item, DictionaryObject):
+            keys = set(item.keys())
+            if "/JS" in keys or "/JavaScript" in keys or item.get("/S") == "/JavaScript":
+                found.add("javascript")
+            if "/Launch" in keys or item.get("/S") == "/Launch":
+                found.add("launch")
+            if (
+                "/EmbeddedFiles" in keys
+                or "/EF" in keys
+                or item.get("/Type") == "/EmbeddedFile"
+                or item.get("/Subtype") == "/FileAttachment"
+            ):
+                found.add("embedded_files")
+            if "/RichMedia" in keys or item.get("/Subtype") == "/RichMedia":
+                found.add("rich_media")
+            if "/XFA" in keys:
+                found.add("xfa")
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return sorted(found)
+
+
+def _pdf_checked(upload: UploadedFile, name: str) -> list[str]:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        return _within_budget(_pdf_inspect, data, None)
+    except _Refused as refused:
+        code = "not_a_pdf" if refused.code == "unreadable" else refused.code
+        raise ValidationError(_REFUSALS[code], code=code, params={"name": name}) from None
+
+
+def active_content_labels(keys: list[str]) -> list[str]:
+    """How the active content found in a document reads to staff."""
+    labels = {**_ACTIVE, "encrypted": _("a password, so it could not be inspected")}
+    return [str(labels.get(key, key)) for key in keys]
+
+
 def _display_name(name: str | None) -> str:
     """The file's own name, for messages and staff only: never used as a path."""
     base = PurePath((name or "").replace("\\", "/")).name
@@ -326,7 +424,8 @@ def _display_name(name: str | None) -> str:
 
 
 def attachment_store(*, submission, checked: CheckedAttachment):
-    """Save one checked file under a server-made name in the private attachments storage."""
+    """Save one checked file under a server-made name in the private attachments storage, and
+    the file as received beside it when what is shown is a cleaned copy."""
     # upload_to adds the year and month folders.
     stored_name = f"{uuid.uuid4().hex}.{checked.file_type.extensions[0]}"
     checked.content.seek(0)
@@ -336,7 +435,18 @@ def attachment_store(*, submission, checked: CheckedAttachment):
         content_type=checked.file_type.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        active_content=checked.active_content,
     )
     attachment.file.save(stored_name, checked.content, save=False)
+    if checked.original is not None:
+        checked.original.seek(0)
+        attachment.original_file.save(stored_name, checked.original, save=False)
     attachment.save()
     return attachment
+
+
+def attachment_files_delete(attachment) -> None:
+    """Remove an attachment's files from storage (a rollback left them without a row)."""
+    for stored in (attachment.file, attachment.original_file):
+        if stored:
+            stored.storage.delete(stored.name)

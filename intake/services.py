@@ -16,7 +16,7 @@ from audit.services import audit_record
 from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
-from .attachments import CheckedAttachment, attachment_store
+from .attachments import CheckedAttachment, attachment_files_delete, attachment_store
 from .models import InvolvedEmployee, Message, Submission, Witness
 from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
@@ -81,9 +81,7 @@ class KeyReuse(models.TextChoices):
     # A partner system reusing a key for another message has a bug: tell it (422).
     REFUSE = "refuse", gettext_lazy("Refuse the different content")
     # A resident who went back, edited and sent again means the edit: store it as well.
-    STORE_AS_NEW = "store_as_new", gettext_lazy(
-        "Store the different content as its own submission"
-    )
+    STORE_AS_NEW = "store_as_new", gettext_lazy("Store the different content as its own submission")
 
 
 class IdempotencyConflict(Refused):
@@ -240,7 +238,7 @@ def submission_create(
     except BaseException:
         # Storage is not transactional: a file written before the rollback goes with it.
         for attachment in stored_files:
-            attachment.file.storage.delete(attachment.file.name)
+            attachment_files_delete(attachment)
         raise
     if receipt.created:
         logger.info("stored %s", receipt.submission.tracking_number)

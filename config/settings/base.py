@@ -250,6 +250,11 @@ CANDOR_ATTACHMENT_MAX_COUNT = env.int("CANDOR_ATTACHMENT_MAX_COUNT", default=5)
 CANDOR_ATTACHMENT_MAX_PIXELS = env.int("CANDOR_ATTACHMENT_MAX_PIXELS", default=60_000_000)
 CANDOR_ATTACHMENT_MAX_FRAMES = env.int("CANDOR_ATTACHMENT_MAX_FRAMES", default=500)
 CANDOR_ATTACHMENT_DECODE_SECONDS = env.float("CANDOR_ATTACHMENT_DECODE_SECONDS", default=10)
+# ClamAV's daemon, e.g. tcp://clamav:3310 or unix:///run/clamav/clamd.ctl. Unset: no scan.
+# Set: every evidence file is scanned, and one the scanner did not pass is refused, also when
+# the scanner cannot be reached (fail closed).
+CANDOR_CLAMD_URL = env("CANDOR_CLAMD_URL", default="")
+CANDOR_CLAMD_TIMEOUT = env.float("CANDOR_CLAMD_TIMEOUT", default=30)
 # Whole request bodies: several evidence files plus the form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
