@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /livez for load balancers, before host checks and redirects (see ops/health.py).
+    "ops.health.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -235,6 +237,8 @@ CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
 CANDOR_SWEEP_REDISPATCH_SECONDS = env.int("CANDOR_SWEEP_REDISPATCH_SECONDS", default=900)
 # First wait before a notice is sent again after a provider fault; doubles each attempt.
 CANDOR_NOTICE_RETRY_SECONDS = env.float("CANDOR_NOTICE_RETRY_SECONDS", default=30)
+# How long /healthz keeps the broker and worker state it found (a worker ping takes a second).
+CANDOR_HEALTH_CACHE_SECONDS = env.int("CANDOR_HEALTH_CACHE_SECONDS", default=10)
 # The dev capture backend reports each message delivered (or bounced, for addresses at
 # bounces.example) through anymail's tracking signal, as a provider's webhook would.
 CANDOR_CAPTURE_TRACKING = env.bool("CANDOR_CAPTURE_TRACKING", default=True)
