@@ -184,6 +184,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # ANYMAIL_* variable becomes a key of the ANYMAIL setting (ANYMAIL_POSTMARK_SERVER_TOKEN ->
 # ANYMAIL["POSTMARK_SERVER_TOKEN"]), so any anymail provider is configured by environment alone.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="ops.mailbox.CaptureBackend")
+# `check --deploy` refuses a backend that does not send (the dev capture backend, console,
+# locmem, …) unless this says, on purpose, that this deployment must not send email.
+CANDOR_ALLOW_UNSENT_EMAIL = env.bool("CANDOR_ALLOW_UNSENT_EMAIL", default=False)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()
