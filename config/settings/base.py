@@ -52,6 +52,7 @@ MIDDLEWARE = [
     # /livez for load balancers, before host checks and redirects (see ops/health.py).
     "ops.health.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ops.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +84,15 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
             ],
         },
+    },
+    {
+        # Plain text (email subjects and text bodies, letters' text): nothing is HTML-escaped,
+        # so "Chief's office" stays "Chief's office" and never becomes "Chief&#x27;s office".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -143,6 +153,9 @@ OTP_TOTP_ISSUER = "Candor BPS"
 # Staff sessions end after this much inactivity, and in any case this long after sign-in.
 CANDOR_STAFF_IDLE_SECONDS = env.int("CANDOR_STAFF_IDLE_SECONDS", default=30 * 60)
 CANDOR_STAFF_ABSOLUTE_SECONDS = env.int("CANDOR_STAFF_ABSOLUTE_SECONDS", default=10 * 3600)
+# The session cookie lives no longer than the longest staff session may (a browser would
+# otherwise keep a cookie for Django's default two weeks after the session is dead).
+SESSION_COOKIE_AGE = CANDOR_STAFF_ABSOLUTE_SECONDS
 # The assignee is reminded this many days before a case falls due.
 CANDOR_DUE_REMINDER_DAYS = env.int("CANDOR_DUE_REMINDER_DAYS", default=7)
 LOGIN_URL = "staff:login"
