@@ -19,11 +19,11 @@ from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from PIL import Image, UnidentifiedImageError
 
+from . import decoding
 from .antivirus import virus_scan
+from .decoding import Budget, DecodeRefused
 from .models import Attachment
 
 
@@ -183,106 +183,40 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
     )
 
 
-class _Refused(Exception):
-    """A picture refused by the checks that run before or while it is decoded."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-# What a cleaned copy keeps of the decoder's `info`: only what is needed to draw it right.
-_KEEP_INFO = ("transparency",)
-_FRAME_INFO = ("duration",)
+def _budget() -> Budget:
+    return Budget(
+        max_pixels=settings.CANDOR_ATTACHMENT_MAX_PIXELS,
+        max_frames=settings.CANDOR_ATTACHMENT_MAX_FRAMES,
+    )
 
 
-def _bare(frame: Image.Image) -> Image.Image:
-    """A copy of the pixels with no metadata: Pillow's writers take comments, XMP, EXIF and
-    ICC profiles from `info` (a GIF writer even from every frame's), so `info` is emptied."""
-    clean = frame.copy()
-    clean.info = {k: frame.info[k] for k in _KEEP_INFO if k in frame.info}
-    return clean
-
-
-def _image_budget_check(image: Image.Image) -> None:
-    """Refuse before the full decode: header sizes times frames against the pixel budget."""
-    frames = getattr(image, "n_frames", 1) if getattr(image, "is_animated", False) else 1
-    if frames > settings.CANDOR_ATTACHMENT_MAX_FRAMES:
-        raise _Refused("too_many_frames")
-    if image.width * image.height * frames > settings.CANDOR_ATTACHMENT_MAX_PIXELS:
-        raise _Refused("too_many_pixels")
-
-
-def _reencode(data: bytes, pillow_format: str) -> bytes:
-    """Decode and write the picture again, with every kind of metadata left behind: EXIF,
-    XMP, IPTC, ICC, JPEG comments, PNG text chunks, GIF comment and application extensions
-    (only the loop count is written again). Animated GIF and WebP keep their frames."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        image = Image.open(io.BytesIO(data), formats=[pillow_format])
-        _image_budget_check(image)
-        out = io.BytesIO()
-        if pillow_format in ("GIF", "WEBP") and getattr(image, "is_animated", False):
-            frames, durations = [], []
-            for index in range(image.n_frames):
-                image.seek(index)
-                durations.append(image.info.get("duration", 100))
-                frames.append(_bare(image))
-            frames[0].save(
-                out,
-                format=pillow_format,
-                save_all=True,
-                append_images=frames[1:],
-                duration=durations,
-                loop=image.info.get("loop", 0),
-            )
-        else:
-            image.load()
-            # Keep the picture the right way up, then drop the metadata that said so.
-            image = _bare(ImageOps.exif_transpose(image))
-            if pillow_format == "JPEG" and image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            image.save(out, format=pillow_format)
-    return out.getvalue()
-
-
-def _in_child(work, data: bytes, argument, conn) -> None:
-    try:
-        conn.send(("ok", work(data, argument)))
-    except _Refused as refused:
-        conn.send(("refused", refused.code))
-    except Exception:  # any decoder or parser fault is an unreadable file, told to the parent
-        conn.send(("refused", "unreadable"))
-    finally:
-        conn.close()
-
-
-def _within_budget(work, data: bytes, argument):
-    """`work(data, argument)` in a child process that is killed when the time budget runs
-    out, so that no file holds a web worker longer than CANDOR_ATTACHMENT_DECODE_SECONDS,
-    however its decoder or parser behaves. Where processes cannot be forked it runs here,
-    bounded by the pixel and frame budgets alone."""
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:
-        return work(data, argument)
+def _within_budget(work: str, data: bytes, *, budget: Budget, pillow_format: str = ""):
+    """The named work of `intake.decoding` in a child process that is killed when the time
+    budget runs out, so that no file holds a web worker longer than
+    CANDOR_ATTACHMENT_DECODE_SECONDS, however its decoder or parser behaves. The child comes
+    from a forkserver, a clean process started once, since forking a web process that runs
+    threads can copy a lock some other thread holds and hang the child."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["intake.decoding"])
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_in_child, args=(work, data, argument, sender))
+    child = context.Process(
+        target=decoding.run_in_child, args=(work, data, budget, pillow_format, sender)
+    )
     child.start()
     sender.close()
     try:
         if not receiver.poll(settings.CANDOR_ATTACHMENT_DECODE_SECONDS):
-            raise _Refused("too_slow")
+            raise DecodeRefused("too_slow")
         outcome, value = receiver.recv()
     except EOFError:  # the child died (out of memory, a crash in a decoder)
-        raise _Refused("unreadable") from None
+        raise DecodeRefused("unreadable") from None
     finally:
         receiver.close()
         if child.is_alive():
             child.kill()
         child.join()
     if outcome == "refused":
-        raise _Refused(value)
+        raise DecodeRefused(value)
     return value
 
 
@@ -307,9 +241,13 @@ def _reencoded(upload: UploadedFile, file_type: FileType, name: str) -> ContentF
         # The cheap checks first, on the header alone, so that most refusals fork nothing.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            _image_budget_check(Image.open(io.BytesIO(data), formats=[file_type.pillow_format]))
-        cleaned = _within_budget(_reencode, data, file_type.pillow_format)
-    except _Refused as refused:
+            decoding.budget_check(
+                Image.open(io.BytesIO(data), formats=[file_type.pillow_format]), _budget()
+            )
+        cleaned = _within_budget(
+            "reencode", data, budget=_budget(), pillow_format=file_type.pillow_format
+        )
+    except DecodeRefused as refused:
         raise ValidationError(
             _REFUSALS[refused.code], code=refused.code, params={"name": name}
         ) from None
@@ -338,65 +276,6 @@ _ACTIVE = {
     "rich_media": _("embedded media or Flash"),
     "xfa": _("an XFA form"),
 }
-_PDF_OBJECT_BUDGET = 200_000
-
-
-def _pdf_inspect(data: bytes, _unused=None) -> list[str]:
-    """Open the PDF as a PDF (it must have at least one page) and walk every object in it for
-    active content; returns the keys of `_ACTIVE` found. Names are compared after pypdf has
-    decoded them, so `/J#61vaScript` is JavaScript too."""
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            # Locked with a password we do not have: it opens, but cannot be looked into.
-            return ["encrypted"]
-        if len(reader.pages) < 1:
-            raise _Refused("not_a_pdf")
-    except _Refused:
-        raise
-    except Exception:
-        raise _Refused("not_a_pdf") from None
-    found: set[str] = set()
-    seen: set[tuple[int, int]] = set()
-    ids = [(num, gen) for gen, table in reader.xref.items() for num in table]
-    ids += [(num, 0) for num in reader.xref_objStm]
-    stack = [IndirectObject(num, gen, reader) for num, gen in ids]
-    stack.append(reader.trailer)
-    visited = 0
-    while stack:
-        visited += 1
-        if visited > _PDF_OBJECT_BUDGET:
-            raise _Refused("too_slow")
-        item = stack.pop()
-        if isinstance(item, IndirectObject):
-            if (item.idnum, item.generation) in seen:
-                continue
-            seen.add((item.idnum, item.generation))
-            try:
-                item = item.get_object()
-            except Exception:  # noqa: S112 - a damaged object is skipped, the rest inspected
-                continue
-        if isinstance(item, DictionaryObject):
-            keys = set(item.keys())
-            if "/JS" in keys or "/JavaScript" in keys or item.get("/S") == "/JavaScript":
-                found.add("javascript")
-            if "/Launch" in keys or item.get("/S") == "/Launch":
-                found.add("launch")
-            if (
-                "/EmbeddedFiles" in keys
-                or "/EF" in keys
-                or item.get("/Type") == "/EmbeddedFile"
-                or item.get("/Subtype") == "/FileAttachment"
-            ):
-                found.add("embedded_files")
-            if "/RichMedia" in keys or item.get("/Subtype") == "/RichMedia":
-                found.add("rich_media")
-            if "/XFA" in keys:
-                found.add("xfa")
-            stack.extend(item.values())
-        elif isinstance(item, ArrayObject):
-            stack.extend(item)
-    return sorted(found)
 
 
 def _pdf_checked(upload: UploadedFile, name: str) -> list[str]:
@@ -404,8 +283,8 @@ def _pdf_checked(upload: UploadedFile, name: str) -> list[str]:
     data = upload.read()
     upload.seek(0)
     try:
-        return _within_budget(_pdf_inspect, data, None)
-    except _Refused as refused:
+        return _within_budget("pdf_inspect", data, budget=_budget())
+    except DecodeRefused as refused:
         code = "not_a_pdf" if refused.code == "unreadable" else refused.code
         raise ValidationError(_REFUSALS[code], code=code, params={"name": name}) from None
 
