@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "anymail",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "axes",
     # The project's rooms, lowest layer first (tests/test_layers.py holds the order).
     "ops",
@@ -144,12 +145,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Failed sign-ins per account in an hour, from every address together (staff/lockout.py).
+CANDOR_SIGNIN_ACCOUNT_LIMIT = env.int("CANDOR_SIGNIN_ACCOUNT_LIMIT", default=100)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "ops.clients.client_address"
 OTP_TOTP_ISSUER = "Candor BPS"
+# django-otp's admin never shows a device's secret key, QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff sessions end after this much inactivity, and in any case this long after sign-in.
 CANDOR_STAFF_IDLE_SECONDS = env.int("CANDOR_STAFF_IDLE_SECONDS", default=30 * 60)
 CANDOR_STAFF_ABSOLUTE_SECONDS = env.int("CANDOR_STAFF_ABSOLUTE_SECONDS", default=10 * 3600)
