@@ -114,7 +114,7 @@ def case_page(request, pk: int):
     _staff(request)
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
     audit_record(
-        action="case.view",
+        action=AuditAction.CASE_VIEW,
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -137,7 +137,7 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     timeline_audit = (
         audit
         if show_audit
-        else list(case.audit.exclude(action="case.view").select_related("actor"))
+        else list(case.audit.exclude(action=AuditAction.CASE_VIEW).select_related("actor"))
     )
     transitions = workflow.transitions_for(case=case, user=user)
     simple = [t for t in transitions if t.name in SIMPLE_TRANSITIONS]
@@ -465,7 +465,7 @@ def audit_export(request, pk: int):
     """The case's audit trail as CSV, for the commander and the auditor."""
     case = _changing(request, pk, Action.AUDIT)
     audit_record(
-        action="case.export_audit",
+        action=AuditAction.CASE_EXPORT_AUDIT,
         submission=case.submission,
         case=case,
         actor=request.user,

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_files_delete, attachment_store
-from .models import InvolvedEmployee, Message, Submission, Witness
+from .models import Attachment, InvolvedEmployee, Message, Submission, Witness
 from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
@@ -220,7 +221,7 @@ def submission_create(
 
     fields = {name: getattr(data, name) for name in _SUBMISSION_FIELDS}
     now = timezone.now()
-    stored_files = []
+    stored_files: list[Attachment] = []
     try:
         with transaction.atomic():
             receipt = _store(
@@ -310,7 +311,9 @@ def quarantine_release(*, submission: Submission, by, client: str | None = None)
                 "quarantine_decided_by",
             ]
         )
-        audit_record(action="quarantine.release", submission=submission, actor=by, client=client)
+        audit_record(
+            action=AuditAction.QUARANTINE_RELEASE, submission=submission, actor=by, client=client
+        )
         _dispatch_on_commit(submission)
     return submission
 
@@ -328,7 +331,9 @@ def quarantine_discard(*, submission: Submission, by, client: str | None = None)
         submission.save(
             update_fields=["quarantine_decision", "quarantine_decided_at", "quarantine_decided_by"]
         )
-        audit_record(action="quarantine.discard", submission=submission, actor=by, client=client)
+        audit_record(
+            action=AuditAction.QUARANTINE_DISCARD, submission=submission, actor=by, client=client
+        )
     return submission
 
 

@@ -6,9 +6,9 @@ import logging
 from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -108,10 +108,10 @@ def notices_to_employee_and_supervisor(
     return [notice for notice in notices if notice is not None]
 
 
-def notice_render(notice: Notice) -> EmailMultiAlternatives:
+def notice_render(notice: Notice) -> AnymailMessage:
     """The email for a notice, in its language, from templates/emails/<kind>/."""
     subject, text, html = _notice_texts(notice, html=True)
-    message = EmailMultiAlternatives(
+    message = AnymailMessage(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -133,7 +133,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("submission").get(pk=notice_id)
         if notice.state != Notice.State.QUEUED:
-            return notice.state
+            return Notice.State(notice.state)
         notice.attempts += 1
         try:
             message = notice_render(notice)
@@ -143,7 +143,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
             notice.last_error = str(error)[:2000]
             notice.save(update_fields=["state", "last_error", "attempts", "updated_at"])
             logger.warning("notice %s refused by provider: %s", notice.pk, error)
-            return notice.state
+            return Notice.State.FAILED
         except AnymailAPIError as error:
             if (
                 error.status_code is not None
@@ -160,7 +160,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
             )
             if notice.state == Notice.State.FAILED:
                 logger.warning("notice %s rejected by provider: %s", notice.pk, error)
-                return notice.state
+                return Notice.State.FAILED
         else:
             # anymail backends report the provider's message id; a plain SMTP backend has none.
             status = getattr(message, "anymail_status", None)
@@ -329,5 +329,9 @@ def _notice_texts(notice: Notice, *, html: bool) -> tuple[str, str, str]:
         subject = render_to_string(f"{notice.template_name}/subject.txt", context, using="text")
         subject = " ".join(subject.split())
         text = render_to_string(f"{notice.template_name}/body.txt", context, using="text")
-        body_html = render_to_string(f"{notice.template_name}/body.html", context) if html else ""
+        body_html = (
+            render_to_string(f"{notice.template_name}/body.html", {**context, "subject": subject})
+            if html
+            else ""
+        )
     return subject, text, body_html

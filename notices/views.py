@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from ops.clients import client_address
 
@@ -39,7 +40,7 @@ def letters(request):
 def letter(request, pk: int):
     letter = get_object_or_404(letters_for(request.user), pk=pk)
     audit_record(
-        action="letter.view",
+        action=AuditAction.LETTER_VIEW,
         submission=letter.submission,
         actor=request.user,
         client=client_address(request),
@@ -56,7 +57,7 @@ def letter_posted(request, pk: int):
         state=PaperLetter.State.POSTED, posted_at=timezone.now(), posted_by=request.user
     )
     audit_record(
-        action="letter.mark_posted",
+        action=AuditAction.LETTER_MARK_POSTED,
         submission=letter.submission,
         actor=request.user,
         client=client_address(request),
