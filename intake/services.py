@@ -171,7 +171,8 @@ def submission_receive(
         quarantine_reason="; ".join(reasons),
         fingerprint=fingerprint,
     )
-    if receipt.created or receipt.submission.idempotency_fingerprint in ("", fingerprint):
+    stored = receipt.submission.idempotency_fingerprint
+    if receipt.created or not idempotency_key or stored in ("", fingerprint):
         return receipt
     # Different content raced in under the same key and was stored first.
     if on_key_reuse == KeyReuse.REFUSE:
