@@ -71,7 +71,9 @@ class StaffLoginView(auth_views.LoginView):
                 client_address(request),
             )
             minutes = max(1, round(wait / 60))
-            context = self.get_context_data(form=self.form_class(request))
+            # What was typed stays (the username; never the password).
+            form = self.form_class(request, initial={"username": username})
+            context = self.get_context_data(form=form)
             context["refusal"] = ngettext(
                 "There have been too many failed attempts to sign in to this account. Try "
                 "again in %(minutes)d minute, or from a browser you have signed in with before.",

@@ -55,6 +55,7 @@ def test_failures_from_many_addresses_lock_the_account_for_strangers(client, inv
     assert response.status_code == 429
     assert "too many failed attempts to sign in to this account" in response.content.decode()
     assert "_auth_user_id" not in client.session
+    assert f'value="{investigator.username}"' in response.content.decode()  # kept
 
 
 def test_the_colleagues_own_browser_still_signs_in(client, investigator):
