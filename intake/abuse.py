@@ -3,20 +3,16 @@
 Counters live in the shared cache (Redis in production), so every web process sees the same
 numbers. Nothing here drops a submission: the worst a suspect one gets is quarantine, where staff
 release or discard it; only a client over the hard limit is asked to wait, with what it typed
-kept on the page. When the shared cache cannot be reached (Redis down), counting goes on in the
-web process itself with the same limits, so a resident is never turned away for it."""
+kept on the page. When the shared cache cannot be reached (Redis down), the counters go on in
+each web process with the same limits (ops/counters.py), so a resident is never turned away
+for it."""
 
-import logging
 import re
-import threading
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import BaseCache, cache
-from django.core.cache.backends.locmem import LocMemCache
 
-logger = logging.getLogger(__name__)
+from ops.counters import window_count, window_seconds_left
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\[url=", re.IGNORECASE)
 
@@ -28,78 +24,14 @@ class RateCheck:
     retry_after: int  # seconds until the hard-limit window ends
 
 
-# Counters of this process alone, used while the shared cache is unreachable.
-_local = LocMemCache("candor-rate-fallback", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 20_000}})
-# After a failure the shared cache is left alone this long, so that an outage costs a request
-# nothing (a refused connection is quick; a cache host that does not answer is not).
-SHARED_RETRY_SECONDS = 10.0
-
-
-class _Outage:
-    """Whether the shared cache is being skipped, per process; logged once per outage."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.down = False
-        self.retry_at = 0.0
-
-    def skip_shared(self) -> bool:
-        return self.down and time.monotonic() < self.retry_at
-
-    def failed(self, error: Exception) -> None:
-        with self.lock:
-            first, self.down = not self.down, True
-            self.retry_at = time.monotonic() + SHARED_RETRY_SECONDS
-        if first:
-            logger.warning(
-                "rate limits: the shared cache is unreachable (%r); counting in this web "
-                "process with the same limits until it answers again",
-                error,
-            )
-
-    def answered(self) -> None:
-        if self.down:
-            with self.lock:
-                self.down = False
-            logger.info("rate limits: the shared cache answers again")
-
-
-_outage = _Outage()
-
-
-def _hit(key: str, window: int) -> int:
-    """Count one event in a fixed window shared by every process; returns the count so far.
-    When the shared cache is down, fails open to this process's own count with the same
-    limits (a client could then send up to that many per web process)."""
-    bucket = f"candor:rate:{key}:{int(time.time() // window)}"
-    if not _outage.skip_shared():
-        try:
-            count = _count(cache, bucket, window)
-        except Exception as error:  # ConnectionError, TimeoutError…: whatever the backend raises
-            _outage.failed(error)
-        else:
-            _outage.answered()
-            return count
-    return _count(_local, bucket, window)
-
-
-def _count(store: BaseCache, bucket: str, window: int) -> int:
-    store.add(bucket, 0, timeout=window + 5)
-    try:
-        return store.incr(bucket)
-    except ValueError:  # expired between add and incr
-        store.set(bucket, 1, timeout=window + 5)
-        return 1
-
-
 def rate_check(*, scope: str, client: str | None) -> RateCheck:
     """Count a submission attempt from this client."""
     limit, window = settings.CANDOR_INTAKE_RATE_LIMIT
     burst_limit, burst_window = settings.CANDOR_INTAKE_BURST_LIMIT
     client = client or "unknown"
-    count = _hit(f"{scope}:{client}:limit", window)
-    burst_count = _hit(f"{scope}:{client}:burst", burst_window)
-    retry_after = int(window - time.time() % window) + 1
+    count = window_count(key=f"rate:{scope}:{client}:limit", window=window)
+    burst_count = window_count(key=f"rate:{scope}:{client}:burst", window=burst_window)
+    retry_after = window_seconds_left(window)
     return RateCheck(
         allowed=count <= limit, burst=burst_count > burst_limit, retry_after=retry_after
     )

@@ -73,3 +73,10 @@ def test_routing_and_email_run_in_worker_pools_of_their_own_and_every_queue_is_c
     assert routing | email == {queue.name for queue in settings.CELERY_TASK_QUEUES}
     assert settings.CELERY_TASK_ROUTES["notices.tasks.send_notice"] == {"queue": "email"}
     assert settings.CELERY_TASK_DEFAULT_QUEUE == "routing"
+
+
+def test_web_is_healthy_while_it_serves_whatever_the_worker_does():
+    web = " ".join(COMPOSE["services"]["web"]["healthcheck"]["test"])
+    assert "/livez" in web and "/healthz" not in web
+    worker = " ".join(COMPOSE["services"]["worker"]["healthcheck"]["test"])
+    assert "inspect ping" in worker

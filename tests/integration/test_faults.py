@@ -11,12 +11,12 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case
-from intake import abuse
 from intake.models import Submission
 from intake.outbox import routing_dispatch
 from notices.dispatch import notice_dispatch
 from notices.models import Notice
 from notices.services import notice_send_again
+from ops import counters
 from ops.mailbox import capture_tracking_emit
 from ops.models import CapturedEmail, CaptureFault
 from routing.services import sweep
@@ -208,7 +208,7 @@ def test_redis_killed_with_tasks_unacknowledged_turns_no_resident_away_and_loses
     tasks, and brought back a few seconds later on its append-only file. Residents posting
     meanwhile get their numbers at once; the workers are never restarted by hand; within a
     minute of Redis coming back every submission is routed and every notice sent, once."""
-    caplog.set_level("WARNING", logger="intake.abuse")
+    caplog.set_level("WARNING", logger="ops.counters")
     # The rate limits count in the cache on the same Redis, as in production.
     settings.CACHES = {
         "default": {
@@ -217,7 +217,7 @@ def test_redis_killed_with_tasks_unacknowledged_turns_no_resident_away_and_loses
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    monkeypatch.setattr(abuse, "_outage", abuse._Outage())
+    monkeypatch.setattr(counters, "_outage", counters._Outage())
     started = tmp_path / "routing-started"
     workers = Workers(
         broker_url=own_redis.url, database_url=postgres_test_url, log_dir=tmp_path, name="kill"
