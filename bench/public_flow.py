@@ -185,7 +185,9 @@ def drained(timeout: float = 300) -> float:
     while time.monotonic() < deadline:
         if (
             not Submission.objects.exclude(routing_state=Submission.RoutingState.DONE).exists()
-            and not Notice.objects.filter(state=Notice.State.QUEUED).exists()
+            and not Notice.objects.filter(
+                state__in=[Notice.State.QUEUED, Notice.State.SENDING]
+            ).exists()
         ):
             return time.monotonic()
         time.sleep(0.1)

@@ -183,6 +183,12 @@ class NoteForm(CaseForm):
     body = forms.CharField(label=_("Internal note"), max_length=10000, widget=forms.Textarea)
 
 
+class NoticeSendAgainForm(CaseForm):
+    id_prefix = "notice"
+
+    notice = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class MessageForm(CaseForm):
     id_prefix = "message"
 

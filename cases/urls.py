@@ -15,9 +15,20 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", views.case_note, name="note"),
     path("cases/<int:pk>/messages/", views.case_message, name="message"),
     path(
+        "cases/<int:pk>/notices/send-again/",
+        views.case_notice_send_again,
+        name="notice-send-again",
+    ),
+    path(
         "cases/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
         name="attachment",
+    ),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_pk>/as-received/",
+        views.attachment_download,
+        {"as_received": True},
+        name="attachment_as_received",
     ),
     path("cases/<int:pk>/audit.csv", views.audit_export, name="audit-export"),
     path("intake/", views.staff_complaint, name="staff-complaint"),

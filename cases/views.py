@@ -17,11 +17,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from intake.attachments import active_content_labels
 from intake.models import Attachment
 from ops.clients import client_address
 from ops.refusals import Refused
 
-from . import workflow
+from . import services, workflow
 from .forms import (
     AllegationForm,
     AssignForm,
@@ -32,6 +33,7 @@ from .forms import (
     MergeForm,
     MessageForm,
     NoteForm,
+    NoticeSendAgainForm,
     ReasonForm,
     ReferForm,
     StaffComplaintForm,
@@ -143,7 +145,9 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     context = {
         "case": case,
         "submission": submission,
-        "attachments": list(submission.attachments.all()),
+        "attachments": [
+            (a, active_content_labels(a.active_content)) for a in submission.attachments.all()
+        ],
         "previewable": PREVIEWABLE,
         "employees": list(submission.employees.select_related("employee__unit")),
         "witnesses": list(submission.witnesses.all()),
@@ -416,19 +420,50 @@ def case_message(request, pk: int):
 
 
 @never_cache
+@require_POST
+def case_notice_send_again(request, pk: int):
+    case = _changing(request, pk, Action.WORK)
+    form = NoticeSendAgainForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the notice to send again."))
+        return _render_case(request, case, status=400)
+    try:
+        services.case_notice_send_again(
+            case=case,
+            notice_id=form.cleaned_data["notice"],
+            actor=request.user,
+            client=client_address(request),
+        )
+    except Refused as error:
+        return _refused(request, case, error, {})
+    return _done(request, case, _("The notice will be sent again."))
+
+
+@never_cache
 @require_safe
-def attachment_download(request, pk: int, attachment_pk: int):
+def attachment_download(request, pk: int, attachment_pk: int, as_received: bool = False):
     """Evidence, only through here: the case must be visible and the file must be the case's.
-    Images may be shown inline (previews); everything else is a download."""
+    Cleaned pictures may be shown inline (previews); everything else is a download. The file
+    as received (a picture with its metadata) is only ever a download."""
     case = _changing(request, pk)
     attachment = Attachment.objects.filter(
         pk=attachment_pk, submission_id=case.submission_id
     ).first()
-    if attachment is None:
+    if attachment is None or (as_received and not attachment.original_file):
         raise Http404
-    inline = request.GET.get("inline") == "1" and attachment.content_type in PREVIEWABLE
+    inline = (
+        not as_received
+        and request.GET.get("inline") == "1"
+        and attachment.content_type in PREVIEWABLE
+    )
+    if as_received:
+        action = AuditAction.CASE_DOWNLOAD_ORIGINAL
+    elif inline:
+        action = AuditAction.CASE_VIEW_ATTACHMENT
+    else:
+        action = AuditAction.CASE_DOWNLOAD_ATTACHMENT
     audit_record(
-        action=AuditAction.CASE_VIEW_ATTACHMENT if inline else "case.download_attachment",
+        action=action,
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -436,7 +471,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
         attachment=attachment.pk,
     )
     response = FileResponse(
-        attachment.file.open("rb"),
+        (attachment.original_file if as_received else attachment.file).open("rb"),
         as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.content_type if inline else "application/octet-stream",

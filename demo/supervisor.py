@@ -40,10 +40,12 @@ class Supervisor:
         children: list[Child],
         *,
         log: TextIO | None = None,
+        env: dict[str, str] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.children = {child.name: child for child in children}
         self.log = log or sys.stderr
+        self.env = env  # the children's environment; None: this process's
         self.clock = clock
 
     def start(self) -> None:
@@ -96,6 +98,6 @@ class Supervisor:
 
     def _spawn(self, child: Child) -> None:
         child.spawns += 1
-        child.process = subprocess.Popen(child.command)  # noqa: S603 - our own commands
+        child.process = subprocess.Popen(child.command, env=self.env)  # noqa: S603 - our own
         child.started_at = self.clock()
         child.start_at = None

@@ -3,32 +3,30 @@
 import random
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
-from .dispatch import notice_dispatch
 from .services import TransientSendError, notice_send
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=8)
+# Sent on the email queue (CELERY_TASK_ROUTES), by a worker pool of its own in production, so a
+# slow provider never holds routing up. A database that is down before the call is waited out
+# as routing does; after the call, notice_send itself makes sure the answer is written down.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=settings.CANDOR_TASK_MAX_COUNTDOWN,
+    retry_jitter=True,
+    max_retries=60,
+)
 def send_notice(self, notice_id: int) -> None:
     try:
         notice_send(notice_id=notice_id)
     except TransientSendError as error:
-        # Jitter spreads the retries of many notices after a provider outage.
+        # Only short waits come here (longer ones wait on the row for the sweeper). Jitter
+        # spreads the retries of many notices after a provider outage.
         countdown = error.retry_in * random.uniform(0.8, 1.0)  # noqa: S311
-        raise self.retry(exc=error, countdown=countdown) from error
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_notices(notice_ids: list[int]) -> None:
-    """Notices queued together, sent one after the other; delivered twice, it sends nothing
-    twice (notice_send). At a provider fault the notice waits for its retry in a task of its
-    own (send_notice) and the rest go on in a new task, so that a failing provider holds each
-    task for one attempt only."""
-    for position, notice_id in enumerate(notice_ids):
-        try:
-            notice_send(notice_id=notice_id)
-        except TransientSendError as error:
-            retry_in = error.retry_in * random.uniform(0.8, 1.0)  # noqa: S311
-            notice_dispatch(notice_ids=[notice_id], countdown=retry_in)
-            notice_dispatch(notice_ids=notice_ids[position + 1 :])
-            return
+        raise self.retry(exc=error, countdown=countdown, max_retries=None) from error

@@ -6,11 +6,12 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseNote
-from intake.models import Message, Submission
+from intake.models import Attachment, Message, Submission
 from notices.models import Notice
 
 from .conftest import routed_complaint, sign_in
@@ -238,3 +239,65 @@ def test_the_queue_overview_query_count_does_not_grow_with_cases(
         routed_complaint(categories=["bias"])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("cases:queues"))
+
+
+def test_a_notice_whose_outcome_is_unknown_shows_and_staff_can_send_it_again(
+    client, investigator, case
+):
+    notice = case.submission.notices.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+    Notice.objects.filter(pk=notice.pk).update(state=Notice.State.UNKNOWN)
+    sign_in(client, investigator)
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "Outcome unknown" in page and "may or may not have been sent" in page
+
+    url = reverse("cases:notice-send-again", args=[case.pk])
+    response = client.post(url, {"notice": notice.pk})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.QUEUED
+    event = AuditEvent.objects.filter(action="notice.queue").latest("id")
+    assert event.actor == investigator and event.detail["again"] == "outcome unknown"
+    # Once queued it is no longer unknown: a second click sends nothing more.
+    assert client.post(url, {"notice": notice.pk}).status_code == 409
+
+
+def test_only_an_unknown_notice_of_this_case_is_sent_again(client, investigator, case):
+    sign_in(client, investigator)
+    url = reverse("cases:notice-send-again", args=[case.pk])
+    sent = case.submission.notices.first()
+    assert client.post(url, {"notice": sent.pk}).status_code == 409
+    assert client.post(url, {}).status_code == 400
+
+
+def test_each_attachment_shows_its_digest_as_received_its_original_and_any_active_content(
+    client, investigator, case
+):
+    photo = Attachment(
+        submission=case.submission,
+        original_name="photo.jpg",
+        content_type="image/jpeg",
+        size=3,
+        sha256="ab" * 32,
+    )
+    photo.file.save("p.jpg", ContentFile(b"jpg"), save=False)
+    photo.original_file.save("p.jpg", ContentFile(b"jpg+gps"), save=True)
+    form = Attachment.objects.create(
+        submission=case.submission,
+        original_name="form.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256="cd" * 32,
+        active_content=["javascript", "embedded_files"],
+        file=ContentFile(b"pdf", name="f.pdf"),
+    )
+    try:
+        sign_in(client, investigator)
+        body = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+        assert "ab" * 32 in body and "cd" * 32 in body
+        assert reverse("cases:attachment_as_received", args=[case.pk, photo.pk]) in body
+        assert reverse("cases:attachment_as_received", args=[case.pk, form.pk]) not in body
+        assert "JavaScript, embedded files" in body
+    finally:
+        for attachment in (photo, form):
+            attachment.file.delete(save=False)
+        photo.original_file.delete(save=False)

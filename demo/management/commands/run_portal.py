@@ -41,7 +41,11 @@ class Command(BaseCommand):
                 (settings.CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
         # A SIGTERM (from a process manager or `kill`) stops the children as Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)
-        supervisor = Supervisor(children, log=self.stderr)
+        # Links in emails (written by the worker) point where the web server listens, unless
+        # the address people reach it by was given explicitly.
+        environment = {**os.environ, "CANDOR_ADDR": addr}
+        environment.setdefault("PORTAL_BASE_URL", base)
+        supervisor = Supervisor(children, log=self.stderr, env=environment)
         supervisor.start()
         self._banner(base)
         try:
@@ -70,7 +74,7 @@ class Command(BaseCommand):
             f"  Commendations:     {base}/staff/commendations/ (Chief's office)",
             f"  Letters to post:   {base}/staff/letters/",
             f"  Administration:    {base}/admin/",
-            f"  Health:            {base}/healthz",
+            f"  Health:            {base}/healthz (readiness), {base}/livez (liveness)",
             f"  Emails sent:       {base}/dev/mailbox/"
             if settings.CANDOR_DEV_MAILBOX
             else f"  Emails sent by:    {settings.EMAIL_BACKEND}",
