@@ -16,14 +16,16 @@ def rule_matches(rule: RoutingRule, submission: Submission, *, unit_ids: Abstrac
         return False
     if rule.categories and not set(rule.categories) & set(submission.categories or []):
         return False
+    words = [w.strip() for w in rule.keywords.split(",") if w.strip()]
+    if words and not any(_word_in(word, submission.narrative) for word in words):
+        return False
+    # The conditions kept in other tables last: most rules are already out by now, and those
+    # tables are read only for a rule still in the running.
     area_ids = {area.pk for area in rule.service_areas.all()}
     if area_ids and submission.service_area_id not in area_ids:
         return False
     rule_unit_ids = {unit.pk for unit in rule.units.all()}
-    if rule_unit_ids and not rule_unit_ids & unit_ids:
-        return False
-    words = [w.strip() for w in rule.keywords.split(",") if w.strip()]
-    return not words or any(_word_in(word, submission.narrative) for word in words)
+    return not rule_unit_ids or bool(rule_unit_ids & unit_ids)
 
 
 def _word_in(word: str, text: str) -> bool:
@@ -36,7 +38,6 @@ def rule_for(submission: Submission, *, unit_ids: AbstractSet[int] = frozenset()
     rules = (
         RoutingRule.objects.filter(active=True)
         .select_related("queue")
-        .prefetch_related("service_areas", "units")
         .order_by("is_catch_all", "order", "id")
     )
     for rule in rules:

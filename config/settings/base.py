@@ -123,6 +123,10 @@ else:
     # A connection cut by a database restart is noticed at the start of the next request and
     # opened again, instead of failing it (tests/integration/test_database_restart.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The same backend, its health check asking the socket instead of the server
+        # (ops/postgresql/base.py): no round trip before each request.
+        DATABASES["default"]["ENGINE"] = "ops.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits and lockouts must be shared between processes) ----------------------
