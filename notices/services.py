@@ -205,6 +205,15 @@ def notice_render(notice: Notice) -> AnymailMessage:
     return message
 
 
+# What sending reads: the notice, and of its submission what the emails show (their templates
+# use no other field; another one would cost a query, not an error). Not the whole wide row.
+_FOR_SENDING = [field.name for field in Notice._meta.concrete_fields] + [
+    "submission__tracking_number",
+    "submission__kind",
+    "submission__narrative",
+]
+
+
 def notice_send(*, notice_id: int) -> Notice.State:
     """Send a queued notice at most once, whatever fails around it.
 
@@ -217,7 +226,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
     for the task to retry), otherwise through the sweeper at `retry_at`. A call that got no
     answer (a timeout, the task's time limit) may have sent the email: the notice becomes
     `unknown` and is not sent again by itself."""
-    notice = Notice.objects.select_related("submission").get(pk=notice_id)
+    notice = Notice.objects.select_related("submission").only(*_FOR_SENDING).get(pk=notice_id)
     if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
         return _outcome_unknown(notice, reason="the worker stopped during the call")
     if notice.state != Notice.State.QUEUED:

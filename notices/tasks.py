@@ -1,11 +1,13 @@
 """Celery tasks: thin. Each takes ids, calls a service, and is safe to run twice."""
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, close_old_connections
 
+from .dispatch import BATCH_SIZE, notice_dispatch
 from .services import TransientSendError, notice_send
 
 
@@ -30,3 +32,41 @@ def send_notice(self, notice_id: int) -> None:
         # spreads the retries of many notices after a provider outage.
         countdown = error.retry_in * random.uniform(0.8, 1.0)  # noqa: S311
         raise self.retry(exc=error, countdown=countdown, max_retries=None) from error
+
+
+# Threads of the worker process that send the notices of one batch side by side, each with
+# its own database connection, kept between tasks like the process's own (config/celery.py).
+_senders: ThreadPoolExecutor | None = None
+
+
+def _send_one(notice_id: int) -> None:
+    close_old_connections()
+    try:
+        notice_send(notice_id=notice_id)
+    except TransientSendError as error:
+        # Only short waits come here: this one waits in a task of its own, as send_notice's.
+        countdown = error.retry_in * random.uniform(0.8, 1.0)  # noqa: S311
+        notice_dispatch(notice_ids=[notice_id], countdown=countdown)
+    finally:
+        close_old_connections()
+
+
+# Notices queued together (routing's acknowledgement and the queue's alerts): one task on the
+# email queue instead of one each, the notices sent side by side, so that a provider sitting
+# on one email holds up none of the others (as separate tasks would). Delivered twice, it sends
+# nothing twice (notice_send); a database that is down is waited out as send_notice waits.
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=settings.CANDOR_TASK_MAX_COUNTDOWN,
+    retry_jitter=True,
+    max_retries=60,
+)
+def send_notices(notice_ids: list[int]) -> None:
+    global _senders
+    if _senders is None:  # in the worker's child process, after the fork
+        _senders = ThreadPoolExecutor(BATCH_SIZE, thread_name_prefix="notice-send")
+    for done in [_senders.submit(_send_one, notice_id) for notice_id in notice_ids]:
+        done.result()  # a database error in any of them retries the batch

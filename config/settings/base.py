@@ -295,7 +295,10 @@ if CELERY_BROKER_URL.startswith("redis://"):
 # consumes both.
 CELERY_TASK_QUEUES = (Queue("routing"), Queue("email"))
 CELERY_TASK_DEFAULT_QUEUE = "routing"
-CELERY_TASK_ROUTES = {"notices.tasks.send_notice": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "notices.tasks.send_notice": {"queue": "email"},
+    "notices.tasks.send_notices": {"queue": "email"},
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
