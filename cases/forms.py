@@ -1,76 +1,12 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Employee, Unit
+from directory.models import Employee
 from intake.models import AllegationCategory, Submission
 from intake.services import EmployeeData, SubmissionData, WitnessData
 
 from .models import Case, Finding
-from .selectors import SORTS, CaseFilters
 from .services import STAFF_CHANNELS
-
-
-class CaseFilterForm(forms.Form):
-    queue = forms.ModelChoiceField(label=_("Queue"), queryset=None, required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any"))] + Case.Status.choices, required=False
-    )
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=get_user_model().objects.none(), required=False
-    )
-    unassigned = forms.BooleanField(label=_("Unassigned only"), required=False)
-    allegation = forms.ChoiceField(
-        label=_("Allegation"),
-        choices=[("", _("Any"))] + AllegationCategory.choices,
-        required=False,
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q = forms.CharField(
-        label=_("Search: tracking number, employee or words"), max_length=200, required=False
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("due", _("Due date, soonest first")),
-            ("-due", _("Due date, latest first")),
-            ("received", _("Received, oldest first")),
-            ("-received", _("Received, newest first")),
-            ("status", _("Status")),
-            ("priority", _("Priority")),
-            ("tracking", _("Tracking number")),
-        ],
-    )
-
-    def __init__(self, *args, queues, assignees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["queue"].queryset = queues
-        self.fields["assignee"].queryset = assignees
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
-
-    def filters(self) -> CaseFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        return CaseFilters(
-            queue=data.get("queue"),
-            status=data.get("status") or "",
-            assignee_id=data["assignee"].pk if data.get("assignee") else None,
-            unassigned=bool(data.get("unassigned")),
-            allegation=data.get("allegation") or "",
-            unit_id=data["unit"].pk if data.get("unit") else None,
-            overdue=bool(data.get("overdue")),
-            received_from=data.get("received_from"),
-            received_to=data.get("received_to"),
-            search=data.get("q") or "",
-            sort=data.get("sort") if data.get("sort") in SORTS else "due",
-        )
 
 
 class CaseForm(forms.Form):

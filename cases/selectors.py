@@ -2,7 +2,6 @@
 (cases/permissions.py) and never widens it."""
 
 from dataclasses import dataclass
-from datetime import date
 from itertools import chain
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -12,7 +11,7 @@ from audit.models import AuditEvent
 from intake.models import InvolvedEmployee
 from staff.models import Queue
 
-from .models import Allegation, Case
+from .models import Case
 from .permissions import cases_visible_to, queues_visible_to
 
 OPEN = Q(status__in=Case.OPEN_STATUSES)
@@ -49,81 +48,26 @@ def cases_in_queue(*, queue: Queue) -> QuerySet[Case]:
     )
 
 
-SORTS = {
-    "due": ("due_date", "id"),
-    "-due": ("-due_date", "-id"),
-    "received": ("submission__received_at", "id"),
-    "-received": ("-submission__received_at", "-id"),
-    "status": ("status", "due_date", "id"),
-    "priority": ("priority", "due_date", "id"),
-    "tracking": ("submission__tracking_number",),
-    "-tracking": ("-submission__tracking_number",),
-}
-
-
-@dataclass
-class CaseFilters:
-    queue: Queue | None = None
-    status: str = ""
-    assignee_id: int | None = None
-    unassigned: bool = False
-    allegation: str = ""
-    unit_id: int | None = None
-    overdue: bool = False
-    received_from: date | None = None
-    received_to: date | None = None
-    search: str = ""
-    sort: str = "due"
-
-
-def case_list(*, user, filters: CaseFilters) -> QuerySet[Case]:
-    """The cases the user sees, filtered, searched and sorted; a fixed number of queries
-    however many there are."""
-    cases = cases_visible_to(user)
-    if filters.queue is not None:
-        cases = cases.filter(queue=filters.queue)
-    if filters.status:
-        cases = cases.filter(status=filters.status)
-    if filters.unassigned:
-        cases = cases.filter(assignee__isnull=True)
-    elif filters.assignee_id:
-        cases = cases.filter(assignee_id=filters.assignee_id)
-    if filters.allegation:
-        cases = cases.filter(
-            Exists(Allegation.objects.filter(case=OuterRef("pk"), category=filters.allegation))
-            | Q(submission__categories__icontains=f'"{filters.allegation}"')
-        )
-    if filters.unit_id:
-        cases = cases.filter(
-            Exists(
-                InvolvedEmployee.objects.filter(
-                    submission=OuterRef("submission"), employee__unit_id=filters.unit_id
-                )
-            )
-        )
-    if filters.overdue:
-        cases = cases.filter(OPEN, due_date__lt=timezone.localdate())
-    if filters.received_from:
-        cases = cases.filter(submission__received_at__date__gte=filters.received_from)
-    if filters.received_to:
-        cases = cases.filter(submission__received_at__date__lte=filters.received_to)
-    if filters.search:
-        cases = cases.filter(_search(filters.search.strip()))
-    return cases.select_related("submission", "assignee", "queue").order_by(
-        *SORTS.get(filters.sort, SORTS["due"])
-    )
-
-
-def _search(words: str) -> Q:
-    """A tracking number, an employee (name, badge or roster name) or words in the account."""
+def case_search(words: str) -> Q:
+    """A tracking number; or an employee as the resident named them (name, badge or car
+    number) or as the roster knows them (first and last name, DSN, car number); or words in the
+    account."""
     if words.upper().startswith(("C-", "K-")):
         # Numbers are stored upper-case: an exact match uses the unique index (iexact cannot).
         return Q(submission__tracking_number=words.strip().upper())
+    roster_name = Q()
+    for word in words.split()[:5]:
+        # "Ana Morales" finds Ana Morales in the roster: every word in the first or last name.
+        roster_name &= Q(employee__first_name__icontains=word) | Q(
+            employee__last_name__icontains=word
+        )
     employee = InvolvedEmployee.objects.filter(submission=OuterRef("submission")).filter(
         Q(name__icontains=words)
         | Q(badge__iexact=words)
-        | Q(employee__last_name__icontains=words)
+        | Q(car_number__iexact=words)
         | Q(employee__dsn__iexact=words)
+        | Q(employee__car_number__iexact=words)
+        | roster_name
     )
     return Exists(employee) | Q(submission__narrative__icontains=words)
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queues, name="queues"),
     path("queues/<slug:slug>/", views.queue_detail, name="queue"),
     path("cases/", views.cases_list, name="list"),
+    path("cases/export.csv", views.cases_export, name="list-export"),
     path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/findings/", views.case_findings, name="findings"),
     path("cases/<int:pk>/allegations/", views.case_allegation_add, name="allegation-add"),

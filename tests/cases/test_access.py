@@ -198,6 +198,7 @@ NON_CASE = {
         "chief",
     },
     "cases:list": {"investigator", "integrity", "intake", "commander", "auditor"},
+    "cases:list-export": {"investigator", "integrity", "intake", "commander", "auditor"},
     "cases:staff-complaint": {"intake", "commander"},
 }
 
