@@ -15,7 +15,7 @@ from intake.models import AllegationCategory, InvolvedEmployee
 
 from .models import Allegation, Case
 from .permissions import cases_visible_to, queues_visible_to
-from .selectors import OPEN, case_search
+from .selectors import OPEN, case_search, cases_awaiting_reply
 
 # Each sort the page offers: its label and the order it means. The last column of each order is
 # unique, so paging through the list never repeats or skips a case.
@@ -39,6 +39,11 @@ def _user_label(user) -> str:
 class CaseFilter(django_filters.FilterSet):
     """Bind it to the query string (an empty one too); `.qs` is the list, `.form` the form."""
 
+    q = django_filters.CharFilter(
+        label=_("Search: tracking number, employee name, badge or car number, or words"),
+        max_length=200,
+        method="filter_search",
+    )
     queue = django_filters.ModelChoiceFilter(
         label=_("Queue"), queryset=None, empty_label=_("Any"), field_name="queue"
     )
@@ -47,9 +52,6 @@ class CaseFilter(django_filters.FilterSet):
     )
     assignee = django_filters.ModelChoiceFilter(
         label=_("Assignee"), queryset=None, empty_label=_("Anyone"), method="filter_assignee"
-    )
-    unassigned = django_filters.BooleanFilter(
-        label=_("Unassigned only"), widget=forms.CheckboxInput, method="filter_unassigned"
     )
     allegation = django_filters.ChoiceFilter(
         label=_("Allegation"),
@@ -60,8 +62,11 @@ class CaseFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("Any"), method="filter_unit"
     )
-    overdue = django_filters.BooleanFilter(
-        label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue"
+    due_to = django_filters.DateFilter(
+        label=_("Due by"),
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     received_from = django_filters.DateFilter(
         label=_("Received from"),
@@ -75,16 +80,25 @@ class CaseFilter(django_filters.FilterSet):
         lookup_expr="date__lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    q = django_filters.CharFilter(
-        label=_("Search: tracking number, employee name, badge or car number, or words"),
-        max_length=200,
-        method="filter_search",
-    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
         empty_label=None,
         method="filter_nothing",  # the order is applied last, in filter_queryset
+    )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned only"), widget=forms.CheckboxInput, method="filter_unassigned"
+    )
+    open = django_filters.BooleanFilter(
+        label=_("Open cases only"), widget=forms.CheckboxInput, method="filter_open"
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue"
+    )
+    awaiting_reply = django_filters.BooleanFilter(
+        label=_("The complainant wrote last"),
+        widget=forms.CheckboxInput,
+        method="filter_awaiting_reply",
     )
 
     class Meta:
@@ -112,7 +126,7 @@ class CaseFilter(django_filters.FilterSet):
             *SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
         )
 
-    # Each method runs only when its field has a value.
+    # Each method runs when its field has a value; an unticked box gives False.
 
     def filter_assignee(self, queryset, name, value):
         # "Unassigned only" wins over a chosen assignee.
@@ -139,6 +153,12 @@ class CaseFilter(django_filters.FilterSet):
                 )
             )
         )
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(OPEN) if value else queryset
+
+    def filter_awaiting_reply(self, queryset, name, value):
+        return cases_awaiting_reply(queryset) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.filter(OPEN, due_date__lt=timezone.localdate()) if value else queryset

@@ -188,6 +188,33 @@ class InvolvedEmployee(models.Model):
     def __str__(self) -> str:
         return self.name or self.badge or self.car_number or str(_("unnamed employee"))
 
+    @property
+    def label(self) -> str:
+        """How staff name the person: by rank, name and DSN once the roster knows who it is,
+        otherwise by what the submitter gave. (Load `employee` with select_related.)"""
+        employee = self.employee
+        if employee is not None:
+            name = " ".join(filter(None, [employee.rank, employee.first_name, employee.last_name]))
+            return _("%(name)s, DSN %(dsn)s") % {"name": name, "dsn": employee.dsn}
+        if self.name:
+            return self.name
+        if self.badge:
+            return _("badge %(number)s") % {"number": self.badge}
+        if self.car_number:
+            return _("car %(number)s") % {"number": self.car_number}
+        return str(_("unnamed employee"))
+
+    @property
+    def described(self) -> str:
+        """What the submitter gave, in one line: name, badge, car number and description."""
+        parts = [
+            self.name,
+            _("badge %(number)s") % {"number": self.badge} if self.badge else "",
+            _("car %(number)s") % {"number": self.car_number} if self.car_number else "",
+            self.description,
+        ]
+        return " · ".join(str(part) for part in parts if part)
+
 
 class Witness(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="witnesses")
