@@ -137,6 +137,23 @@ class Submission(models.Model):
         return self.tracking_number
 
 
+# The stage the public status page shows for each status of a complaint's case
+# (cases.models.Case.Status). It lives beside the stages so that the status page can read a
+# case's history from the audit trail without the cases room; cases/workflow.py uses it too.
+PUBLIC_STAGE_OF_CASE_STATUS = {
+    "received": Submission.PublicStage.RECEIVED,
+    "triage": Submission.PublicStage.UNDER_REVIEW,
+    "assigned": Submission.PublicStage.UNDER_REVIEW,
+    "investigating": Submission.PublicStage.UNDER_INVESTIGATION,
+    "findings_submitted": Submission.PublicStage.UNDER_INVESTIGATION,
+    "approved": Submission.PublicStage.UNDER_INVESTIGATION,
+    "closed": Submission.PublicStage.CLOSED,
+    "mediated": Submission.PublicStage.CLOSED,
+    "referred": Submission.PublicStage.CLOSED,
+    "merged": Submission.PublicStage.CLOSED,
+}
+
+
 class TrackingCounter(models.Model):
     """The last tracking number given, per kind and year. Rows are locked while a number is
     taken, so concurrent submissions get consecutive, never repeated, numbers."""
