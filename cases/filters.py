@@ -62,6 +62,12 @@ class CaseFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("Any"), method="filter_unit"
     )
+    due_from = django_filters.DateFilter(
+        label=_("Due from"),
+        field_name="due_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     due_to = django_filters.DateFilter(
         label=_("Due by"),
         field_name="due_date",

@@ -39,7 +39,14 @@ class AssignForm(VersionForm):
 
 
 class ReasonForm(VersionForm):
+    """The reason for reopening a case or returning its findings (`step` says which)."""
+
     id_prefix = "reason"
+
+    def __init__(self, *args, step: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -174,16 +174,24 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     file = case_file(case=case, user=user)
     initial = {"version": case.version}
     transitions = workflow.transitions_for(case=case, user=user)
+    names = {t.name for t in transitions}
+    # A refused form stays on the page with what was typed, even when its step is no longer
+    # possible (someone else moved the case on).
+    if "reason" in bound:
+        names.add(bound["reason"].step)
+    names |= {step for step in ("assign", "refer", "merge") if step in bound}
+    reason_step = next((step for step in ("reopen", "return_findings") if step in names), "")
     context = {
         "file": file,
         "case": case,
         "submission": file.submission,
         "previewable": PREVIEWABLE,
         "transitions": [t for t in transitions if t.name in SIMPLE_TRANSITIONS],
-        "transition_names": {t.name for t in transitions},
+        "transition_names": names,
+        "reason_step": reason_step,
         "can_work": can(user, Action.WORK) and case.is_open,
         "may_record_findings": case.status == Case.Status.INVESTIGATING and may_work_on(user, case),
-        "can_extend": can(user, Action.EXTEND) and case.is_open,
+        "can_extend": (can(user, Action.EXTEND) and case.is_open) or "extend" in bound,
         "overdue": case.is_open and case.due_date < timezone.localdate(),
         "assign_form": bound.get("assign") or AssignForm(initial=initial, case=case),
         "reason_form": bound.get("reason") or ReasonForm(initial=initial),
@@ -254,9 +262,9 @@ def _step(service) -> Change:
     )
 
 
-def _with_reason(service) -> Change:
+def _with_reason(service, step: str) -> Change:
     return Change(
-        form=lambda data, **_: ReasonForm(data),
+        form=lambda data, **_: ReasonForm(data, step=step),
         make=lambda *, case, form, **who: service(
             case=case,
             version=form.cleaned_data["version"],
@@ -275,8 +283,8 @@ CHANGES: dict[str, Change] = {
     "approve": _step(workflow.case_approve),
     "close": _step(workflow.case_close),
     "mediate": _step(workflow.case_mediate),
-    "reopen": _with_reason(workflow.case_reopen),
-    "return_findings": _with_reason(workflow.case_findings_return),
+    "reopen": _with_reason(workflow.case_reopen, "reopen"),
+    "return_findings": _with_reason(workflow.case_findings_return, "return_findings"),
     "assign": Change(
         form=lambda data, *, case, **_: AssignForm(data, case=case),
         make=lambda *, case, form, **who: workflow.case_assign(

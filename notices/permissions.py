@@ -3,23 +3,15 @@ commendation, so a confidential case's letters stay with that queue's members.""
 
 from django.db.models import Q, QuerySet
 
-from staff import roles
-from staff.roles import user_roles
+from staff.roles import user_queue_kinds
 
 from .models import PaperLetter
 
-# The roles whose queues' letters may need posting; which letters each sees is decided by
-# queue membership (letters_visible_to).
-LETTER_ROLES = {
-    roles.INTAKE_COORDINATOR,
-    roles.INVESTIGATOR,
-    roles.BPS_COMMANDER,
-    roles.CHIEFS_OFFICE,
-}
-
 
 def may_post_letters(user) -> bool:
-    return bool(user_roles(user) & LETTER_ROLES)
+    """Letters concern the members of the queues that hold cases and commendations (which
+    letters each sees: letters_visible_to)."""
+    return bool(user_queue_kinds(user))
 
 
 def letters_visible_to(user) -> QuerySet[PaperLetter]:

@@ -88,7 +88,11 @@ def home(request):
                         % {"days": soon_days},
                         work["due_soon"],
                         case_rows,
-                        _cases_url(**mine, due_to=due_soon_until(today).isoformat()),
+                        _cases_url(
+                            **mine,
+                            due_from=today.isoformat(),
+                            due_to=due_soon_until(today).isoformat(),
+                        ),
                         _("Nothing of yours falls due this week."),
                         show_assignee=False,
                     ),

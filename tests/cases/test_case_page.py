@@ -286,3 +286,45 @@ def test_the_queue_overview_query_count_does_not_grow_with_cases(
         routed_complaint(categories=["bias"])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("cases:queues"))
+
+
+def test_every_change_of_the_case_page_has_its_address():
+    from cases.urls import CHANGE_ROUTES
+    from cases.views import CHANGES
+
+    assert set(CHANGE_ROUTES) == set(CHANGES)
+
+
+@pytest.mark.parametrize(
+    ("change", "typed"),
+    [
+        ("refer", {"referred_to": "Highway Patrol", "referral_letter": "Typed letter text."}),
+        ("reopen", {"reason": "Typed reason text."}),
+        ("extend", {"new_due": "2099-01-01", "reason": "Typed reason text."}),
+        ("allegation-add", {"category": "discourtesy"}),
+        ("merge", {"into": "C-2026-999999"}),
+    ],
+)
+def test_every_change_refused_as_stale_keeps_what_was_typed(client, commander, case, change, typed):
+    """One way for every change: a stale version answers 409 (or 400 when the form itself is
+    wrong) on the case page, with what was typed still in the form."""
+    sign_in(client, commander)
+    stale = case.version
+    Case.objects.filter(pk=case.pk).update(version=stale + 1)
+    response = client.post(reverse(f"cases:{change}", args=[case.pk]), {"version": stale, **typed})
+    assert response.status_code in (400, 409), change
+    body = response.content.decode()
+    for value in typed.values():
+        if len(value) > 12:
+            assert value in body, change
+    case.refresh_from_db()
+    assert case.version == stale + 1  # nothing was saved
+
+
+def test_a_simple_step_with_a_stale_version_is_refused_with_409(client, commander, case):
+    sign_in(client, commander)
+    response = client.post(reverse("cases:triage", args=[case.pk]), {"version": case.version - 1})
+    assert response.status_code == 409
+    assert "Someone else changed this case" in response.content.decode()
+    response = client.post(reverse("cases:triage", args=[case.pk]), {})
+    assert response.status_code == 409
