@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction, AuditEvent
+from intake.attachments import active_content_labels
 from intake.models import AllegationCategory, InvolvedEmployee, Message, Submission
 from staff.models import Queue
 
@@ -230,7 +231,7 @@ class CaseFile:
     submission: Submission
     categories: list[str]
     language: str
-    attachments: list
+    attachments: list  # (attachment, the active content it carries, as labels)
     employees: list[InvolvedEmployee]
     witnesses: list
     allegations: list[Allegation]
@@ -258,7 +259,10 @@ def case_file(*, case: Case, user) -> CaseFile:
             if code in AllegationCategory.values
         ],
         language=str(dict(settings.LANGUAGES).get(submission.language, submission.language)),
-        attachments=list(submission.attachments.all()),
+        attachments=[
+            (attachment, active_content_labels(attachment.active_content))
+            for attachment in submission.attachments.all()
+        ],
         employees=list(submission.employees.select_related("employee__unit")),
         witnesses=list(submission.witnesses.all()),
         allegations=list(case.allegations.select_related("involved__employee")),

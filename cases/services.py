@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from intake.attachments import CheckedAttachment
 from intake.models import Message, Submission
@@ -43,7 +44,7 @@ def case_note_add(*, case: Case, actor, body: str, client: str | None = None) ->
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=actor, body=body)
         audit_record(
-            action="case.add_note",
+            action=AuditAction.CASE_ADD_NOTE,
             submission=case.submission,
             case=case,
             actor=actor,
@@ -66,7 +67,7 @@ def case_message_send(*, case: Case, actor, body: str, client: str | None = None
             submission=submission, author=Message.Author.STAFF, staff_user=actor, body=body
         )
         audit_record(
-            action="case.message",
+            action=AuditAction.CASE_MESSAGE,
             submission=submission,
             case=case,
             actor=actor,
@@ -120,12 +121,15 @@ def due_reminders_queue(*, today: date | None = None) -> dict[str, int]:
     for case in open_cases.filter(
         assignee__isnull=False, due_date__gte=today, due_date__lte=soon
     ).exclude(assignee__email=""):
+        assignee = case.assignee
+        if assignee is None:  # excluded by the query; says so to the type checker
+            continue
         with transaction.atomic():
             notice = notice_queue(
                 submission=case.submission,
                 kind=Notice.Kind.DUE_REMINDER,
-                recipient_email=case.assignee.email,
-                recipient_name=case.assignee.get_full_name(),
+                recipient_email=assignee.email,
+                recipient_name=assignee.get_full_name(),
                 occasion=f"due-{case.due_date}",
                 context={"due_date": str(case.due_date), "case_id": case.pk},
             )

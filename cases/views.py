@@ -158,7 +158,7 @@ def case_page(request, pk: int):
     _staff(request)
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
     audit_record(
-        action="case.view",
+        action=AuditAction.CASE_VIEW,
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -423,18 +423,29 @@ def _refused(request, case: Case, error: Refused, bound: dict):
 
 @never_cache
 @require_safe
-def attachment_download(request, pk: int, attachment_pk: int):
+def attachment_download(request, pk: int, attachment_pk: int, as_received: bool = False):
     """Evidence, only through here: the case must be visible and the file must be the case's.
-    Images may be shown inline (previews); everything else is a download."""
+    Cleaned pictures may be shown inline (previews); everything else is a download. The file
+    as received (a picture with its metadata) is only ever a download."""
     case = _changing(request, pk)
     attachment = Attachment.objects.filter(
         pk=attachment_pk, submission_id=case.submission_id
     ).first()
-    if attachment is None:
+    if attachment is None or (as_received and not attachment.original_file):
         raise Http404
-    inline = request.GET.get("inline") == "1" and attachment.content_type in PREVIEWABLE
+    inline = (
+        not as_received
+        and request.GET.get("inline") == "1"
+        and attachment.content_type in PREVIEWABLE
+    )
+    if as_received:
+        action = AuditAction.CASE_DOWNLOAD_ORIGINAL
+    elif inline:
+        action = AuditAction.CASE_VIEW_ATTACHMENT
+    else:
+        action = AuditAction.CASE_DOWNLOAD_ATTACHMENT
     audit_record(
-        action="case.view_attachment" if inline else "case.download_attachment",
+        action=action,
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -442,7 +453,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
         attachment=attachment.pk,
     )
     response = FileResponse(
-        attachment.file.open("rb"),
+        (attachment.original_file if as_received else attachment.file).open("rb"),
         as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.content_type if inline else "application/octet-stream",
@@ -457,7 +468,7 @@ def audit_export(request, pk: int):
     """The case's audit trail as CSV, for the commander and the auditor."""
     case = _changing(request, pk, Action.AUDIT)
     audit_record(
-        action="case.export_audit",
+        action=AuditAction.CASE_EXPORT_AUDIT,
         submission=case.submission,
         case=case,
         actor=request.user,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from directory.models import Employee
 from intake.models import PUBLIC_STAGE_OF_CASE_STATUS, AllegationCategory, InvolvedEmployee
@@ -166,7 +167,7 @@ def _move(
         case.closed_at = None
     _bump(case, "status", "closed_at")
     audit_record(
-        action=f"case.{name}",
+        action=AuditAction(f"case.{name}"),
         submission=case.submission,
         case=case,
         actor=actor,
@@ -180,7 +181,7 @@ def _move(
 def _public_stage_update(case: Case, *, actor, client: str | None) -> list:
     """Keep the status page in step; tell the complainant when the public stage changes."""
     submission = case.submission
-    stage = PUBLIC_STAGE[case.status]
+    stage = PUBLIC_STAGE[Case.Status(case.status)]
     changed = submission.public_stage != stage
     submission.public_stage = stage
     submission.next_step_due = None if case.status in ENDINGS else case.due_date
@@ -211,7 +212,7 @@ def _audit_notice(case: Case, notice, *, actor, client: str | None) -> None:
     if notice is None:
         return
     audit_record(
-        action="notice.queue",
+        action=AuditAction.NOTICE_QUEUE,
         submission=case.submission,
         case=case,
         actor=actor,
@@ -246,7 +247,7 @@ def case_assign(*, case: Case, version: int, actor, assignee, client: str | None
             locked.assignee = assignee
             _bump(locked, "assignee")
             audit_record(
-                action="case.assign",
+                action=AuditAction.CASE_ASSIGN,
                 submission=locked.submission,
                 case=locked,
                 actor=actor,
@@ -429,7 +430,7 @@ def allegation_findings_record(
             changed[str(allegation.pk)] = finding
         _bump(locked)
         audit_record(
-            action="case.record_findings",
+            action=AuditAction.CASE_RECORD_FINDINGS,
             submission=locked.submission,
             case=locked,
             actor=actor,
@@ -457,7 +458,7 @@ def allegation_add(
         allegation = Allegation.objects.create(case=locked, category=category, involved=involved)
         _bump(locked)
         audit_record(
-            action="case.add_allegation",
+            action=AuditAction.CASE_ADD_ALLEGATION,
             submission=locked.submission,
             case=locked,
             actor=actor,
@@ -492,7 +493,7 @@ def involved_employee_confirm(
         involved.save(update_fields=["employee", "match_state"])
         _bump(locked)
         audit_record(
-            action="case.confirm_match",
+            action=AuditAction.CASE_CONFIRM_MATCH,
             submission=locked.submission,
             case=locked,
             actor=actor,
@@ -530,7 +531,7 @@ def case_due_extend(
         locked.submission.next_step_due = new_due
         locked.submission.save(update_fields=["next_step_due"])
         audit_record(
-            action="case.extend",
+            action=AuditAction.CASE_EXTEND,
             submission=locked.submission,
             case=locked,
             actor=actor,
@@ -552,7 +553,7 @@ def _allegations_from_complaint(case: Case) -> list[Allegation]:
     categories = [c for c in case.submission.categories if c in AllegationCategory.values] or [
         AllegationCategory.OTHER
     ]
-    people = list(case.submission.employees.all()) or [None]
+    people: list[InvolvedEmployee | None] = list(case.submission.employees.all()) or [None]
     Allegation.objects.bulk_create(
         Allegation(case=case, category=category, involved=person)
         for category in categories

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from directory.models import Employee
 from intake.models import InvolvedEmployee
@@ -83,7 +84,7 @@ def commendation_employee_confirm(
             involved.save(update_fields=["employee", "match_state"])
         notices = commendation_notices_queue(commendation=commendation)
         audit_record(
-            action="commendation.confirm_employee",
+            action=AuditAction.COMMENDATION_CONFIRM_EMPLOYEE,
             submission=commendation.submission,
             actor=actor,
             client=client,
@@ -96,7 +97,7 @@ def commendation_employee_confirm(
 
 def commendation_notice_resend(
     *, notice: Notice, email: str, actor, client: str | None = None
-) -> Notice:
+) -> Notice | None:
     """Send a commendation notice that bounced or failed again, to a corrected address."""
     if notice.kind not in COMMENDATION_KINDS:
         raise Refused(_("Only commendation notices are resent from here."))
@@ -115,7 +116,7 @@ def commendation_notice_resend(
             context=notice.context,
         )
         audit_record(
-            action="commendation.resend_notice",
+            action=AuditAction.COMMENDATION_RESEND_NOTICE,
             submission=notice.submission,
             actor=actor,
             client=client,
@@ -133,7 +134,8 @@ def commendation_citizen_tell(
     """Tell the citizen their compliment reached the employee: by email when they gave one,
     otherwise by a paper letter when they gave a mailing address."""
     submission = commendation.submission
-    if commendation.employee_id is None:
+    employee = commendation.employee
+    if employee is None:
         raise Refused(_("Confirm the employee first."))
     if not submission.submitter_email and not submission.submitter_address.strip():
         raise Refused(_("The citizen left no email or mailing address."))
@@ -147,7 +149,7 @@ def commendation_citizen_tell(
             defaults={
                 "recipient_name": submission.submitter_name,
                 "language": submission.language,
-                "context": {"employee_name": commendation.employee.full_name},
+                "context": {"employee_name": employee.full_name},
                 # Without an email it goes on paper only; the row is the letter's text.
                 "state": Notice.State.QUEUED if submission.submitter_email else Notice.State.FAILED,
                 "last_error": "" if submission.submitter_email else "no email address",
@@ -157,7 +159,7 @@ def commendation_citizen_tell(
         commendation.status = Commendation.Status.DELIVERED
         commendation.save(update_fields=["citizen_told_at", "status"])
         audit_record(
-            action="commendation.tell_citizen",
+            action=AuditAction.COMMENDATION_TELL_CITIZEN,
             submission=submission,
             actor=actor,
             client=client,
@@ -180,7 +182,7 @@ def commendation_share_mark(
     commendation.shared_publicly = shared
     commendation.save(update_fields=["shared_publicly"])
     audit_record(
-        action="commendation.share" if shared else "commendation.unshare",
+        action=AuditAction.COMMENDATION_SHARE if shared else AuditAction.COMMENDATION_UNSHARE,
         submission=commendation.submission,
         actor=actor,
         client=client,

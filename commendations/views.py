@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from directory.models import Employee
 from ops.clients import client_address
@@ -62,7 +63,7 @@ def _detail(request, commendation, *, confirm_form=None, resend_form=None, statu
 def detail(request, pk: int):
     commendation = _commendation(request, pk)
     audit_record(
-        action="commendation.view",
+        action=AuditAction.COMMENDATION_VIEW,
         submission=commendation.submission,
         actor=request.user,
         client=client_address(request),
@@ -158,7 +159,7 @@ def letter(request, pk: int):
         messages.error(request, _("Confirm the employee first."))
         return redirect("commendations:detail", pk=pk)
     audit_record(
-        action="commendation.print_letter",
+        action=AuditAction.COMMENDATION_PRINT_LETTER,
         submission=commendation.submission,
         actor=request.user,
         client=client_address(request),

@@ -39,8 +39,8 @@ STAGE_ORDER = list(Submission.PublicStage)
 def submission_stages(submission: Submission) -> list[StageStep]:
     """The public stages in order, each with the date the submission last entered it, read from
     the case's recorded transitions (one query). A reopened case counts from its reopening."""
-    reached = {Submission.PublicStage.RECEIVED: submission.received_at}
-    stage = Submission.PublicStage.RECEIVED
+    reached: dict[str, datetime] = {Submission.PublicStage.RECEIVED: submission.received_at}
+    stage: str = Submission.PublicStage.RECEIVED
     transitions = (
         AuditEvent.objects.filter(submission=submission, detail__has_key="to")
         .order_by("at", "id")
@@ -54,16 +54,16 @@ def submission_stages(submission: Submission) -> list[StageStep]:
     current = STAGE_ORDER.index(Submission.PublicStage(submission.public_stage))
     steps = []
     for index, step in enumerate(STAGE_ORDER):
-        at = reached.get(step)
+        when: datetime | None = reached.get(step)
         if index > current:
-            state, at = "upcoming", None
+            state, when = "upcoming", None
         elif index == current:
             state = "current"
         else:
-            state = (
-                "done"
-                if at is not None and at <= reached.get(STAGE_ORDER[current], at)
-                else "skipped"
-            )
-        steps.append(StageStep(stage=step.value, label=str(step.label), reached_at=at, state=state))
+            # The latest entry into each stage is kept, so one before the current stage that
+            # was never entered was passed over.
+            state = "done" if when is not None else "skipped"
+        steps.append(
+            StageStep(stage=step.value, label=str(step.label), reached_at=when, state=state)
+        )
     return steps

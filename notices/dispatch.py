@@ -3,6 +3,7 @@ publish that fails (broker down) leaves it for the sweeper instead of losing it.
 is published by name, so that the rooms which queue notices need not import the worker's code."""
 
 import logging
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -31,7 +32,7 @@ def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:
     return len(published)
 
 
-def notices_dispatch_on_commit(notices: list[Notice | None]) -> None:
+def notices_dispatch_on_commit(notices: Sequence[Notice | None]) -> None:
     """Publish the send tasks of newly queued notices once the current transaction commits
     (at once outside a transaction). Pass what notice_queue returned; None entries are skipped."""
     ids = [notice.pk for notice in notices if notice is not None]

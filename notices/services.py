@@ -6,10 +6,11 @@ import logging
 from datetime import datetime, timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -109,10 +110,10 @@ def notices_to_employee_and_supervisor(
     return [notice for notice in notices if notice is not None]
 
 
-def notice_render(notice: Notice) -> EmailMultiAlternatives:
+def notice_render(notice: Notice) -> AnymailMessage:
     """The email for a notice, in its language, from templates/emails/<kind>/."""
     subject, text, html = _notice_texts(notice, html=True)
-    message = EmailMultiAlternatives(
+    message = AnymailMessage(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -139,9 +140,9 @@ def notice_send(*, notice_id: int) -> Notice.State:
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("submission").get(pk=notice_id)
         if notice.state != Notice.State.QUEUED:
-            return notice.state
+            return Notice.State(notice.state)
         if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
-            return notice.state  # the earlier notice dispatches this one when it is done
+            return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
         notice.attempts += 1
         try:
             message = notice_render(notice)
@@ -152,7 +153,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
             notice.save(update_fields=["state", "last_error", "attempts", "updated_at"])
             logger.warning("notice %s refused by provider: %s", notice.pk, error)
             _next_to_same_person_dispatch(notice)
-            return notice.state
+            return Notice.State.FAILED
         except AnymailAPIError as error:
             if (
                 error.status_code is not None
@@ -170,7 +171,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
             if notice.state == Notice.State.FAILED:
                 logger.warning("notice %s rejected by provider: %s", notice.pk, error)
                 _next_to_same_person_dispatch(notice)
-                return notice.state
+                return Notice.State.FAILED
         else:
             # anymail backends report the provider's message id; a plain SMTP backend has none.
             status = getattr(message, "anymail_status", None)
@@ -181,11 +182,11 @@ def notice_send(*, notice_id: int) -> Notice.State:
             notice.last_error = ""
             notice.save()
             _next_to_same_person_dispatch(notice)
-            return notice.state
+            return Notice.State.SENT
     raise TransientSendError(notice.last_error, retry_in=retry_in.total_seconds())
 
 
-def _to_same_person(notice: Notice):
+def _to_same_person(notice: Notice) -> QuerySet[Notice]:
     """The notices still queued to the same recipient about the same submission."""
     return Notice.objects.filter(
         submission_id=notice.submission_id,
@@ -354,7 +355,13 @@ def _notice_texts(notice: Notice, *, html: bool) -> tuple[str, str, str]:
         **notice.context,
     }
     with translation.override(notice.language):
-        subject = " ".join(render_to_string(f"{notice.template_name}/subject.txt", context).split())
-        text = render_to_string(f"{notice.template_name}/body.txt", context)
-        body_html = render_to_string(f"{notice.template_name}/body.html", context) if html else ""
+        subject = " ".join(
+            render_to_string(f"{notice.template_name}/subject.txt", context, using="text").split()
+        )
+        text = render_to_string(f"{notice.template_name}/body.txt", context, using="text")
+        body_html = (
+            render_to_string(f"{notice.template_name}/body.html", {**context, "subject": subject})
+            if html
+            else ""
+        )
     return subject, text, body_html

@@ -3,8 +3,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from audit.models import AuditAction
 from audit.services import audit_record
 from ops.clients import client_address
 
@@ -12,6 +14,7 @@ from .models import PaperLetter
 from .permissions import may_post_letters
 from .selectors import letters_for
 from .services import letter_render, notice_acknowledge, notice_by_acknowledge_token
+from .webhooks import tracking_webhook_answer
 
 
 @never_cache
@@ -40,7 +43,7 @@ def letters(request):
 def letter(request, pk: int):
     letter = get_object_or_404(letters_for(request.user), pk=pk)
     audit_record(
-        action="letter.view",
+        action=AuditAction.LETTER_VIEW,
         submission=letter.submission,
         actor=request.user,
         client=client_address(request),
@@ -57,9 +60,14 @@ def letter_posted(request, pk: int):
         state=PaperLetter.State.POSTED, posted_at=timezone.now(), posted_by=request.user
     )
     audit_record(
-        action="letter.mark_posted",
+        action=AuditAction.LETTER_MARK_POSTED,
         submission=letter.submission,
         actor=request.user,
         client=client_address(request),
     )
     return redirect("notices:letters")
+
+
+@csrf_exempt  # the provider authenticates with the webhook secret and its signature
+def tracking_webhook(request, esp: str):
+    return tracking_webhook_answer(request, esp=esp)
