@@ -165,3 +165,30 @@ def test_the_administrator_reaches_the_roster_from_the_home(screen):
     assert_fits(page, "the home")
     page.get_by_role("link", name="Roster: employees").click()
     page.wait_for_url(re.compile(r"/admin/directory/employee/"))
+
+
+def test_the_case_page_works_without_javascript(context_for):
+    """Every action is a plain form: with JavaScript off, an investigator takes a case, opens
+    the investigation, records a finding and writes a note."""
+    page = context_for(java_script_enabled=False)
+    page.width = 1280
+    investigator = staff_member(roles.INVESTIGATOR, "use-of-force", username="vic")
+    submission = routed_complaint(categories=["use_of_force"], narrative="He pushed me.")
+    sign_in(page, investigator)
+    page.locator("#panel-unassigned-mine").get_by_role(
+        "link", name=submission.tracking_number
+    ).click()
+    page.locator("summary", has_text="Assign").click()
+    page.get_by_role("button", name="Assign to me").click()
+    page.get_by_role("button", name="Open the investigation").click()
+    page.locator("select[name^=finding_]").select_option("sustained")
+    page.get_by_role("button", name="Save findings").click()
+    page.get_by_text("Findings saved.").wait_for()
+    page.get_by_role("textbox", name="Internal note").fill("Spoke to the witness.")
+    page.get_by_role("button", name="Save note").click()
+    page.get_by_text("Note saved.").wait_for()
+    case = Case.objects.get(submission=submission)
+    assert case.status == Case.Status.INVESTIGATING
+    assert case.allegations.get().finding == "sustained"
+    assert case.notes.get().body == "Spoke to the witness."
+    assert_fits(page, "the case page")
