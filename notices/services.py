@@ -225,12 +225,18 @@ def notice_send(*, notice_id: int) -> Notice.State:
     that was never made queues it again: at once when the wait is short (TransientSendError,
     for the task to retry), otherwise through the sweeper at `retry_at`. A call that got no
     answer (a timeout, the task's time limit) may have sent the email: the notice becomes
-    `unknown` and is not sent again by itself."""
+    `unknown` and is not sent again by itself.
+
+    One person gets the notices about one submission in the order they were decided: while an
+    earlier one to them is still queued or being sent, this one waits, and the earlier one,
+    once it is done (sent, failed for good or of unknown outcome), dispatches the next."""
     notice = Notice.objects.select_related("submission").only(*_FOR_SENDING).get(pk=notice_id)
     if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
         return _outcome_unknown(notice, reason="the worker stopped during the call")
     if notice.state != Notice.State.QUEUED:
         return Notice.State(notice.state)
+    if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
+        return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
     message = notice_render(notice)
     started = timezone.now()
     claimed = Notice.objects.filter(pk=notice.pk, state=Notice.State.QUEUED).update(
@@ -260,6 +266,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
         last_error="",
         updated_at=now,
     )
+    _next_to_same_person_dispatch(notice)
     if not recorded:
         # A tracking event overtook the answer and moved the notice on (delivered, bounced);
         # keep what it said and add what only the answer knows.
@@ -289,6 +296,7 @@ def _send_failed(notice: Notice, error: Exception, *, attempts: int) -> Notice.S
     if outcome is _Outcome.FAILED:
         _record(notice, sending, state=Notice.State.FAILED, last_error=text, updated_at=now)
         logger.warning("notice %s refused by the provider: %s", notice.pk, text)
+        _next_to_same_person_dispatch(notice)
         return Notice.State.FAILED
     retry_in = notice_retry_delay(attempts)
     _record(
@@ -369,6 +377,7 @@ def _outcome_unknown(notice: Notice, *, reason: str) -> Notice.State:
         notice.pk,
         reason,
     )
+    _next_to_same_person_dispatch(notice)
     return Notice.State.UNKNOWN
 
 
@@ -403,6 +412,24 @@ def _record(notice: Notice, rows: QuerySet[Notice], **fields) -> int:
             connection.close()
             time.sleep(wait)
             wait = min(wait * 2, 2.0)
+
+
+def _to_same_person(notice: Notice) -> QuerySet[Notice]:
+    """The notices still to go (queued, or being sent) to the same recipient about the same
+    submission."""
+    return Notice.objects.filter(
+        submission_id=notice.submission_id,
+        recipient_email=notice.recipient_email,
+        state__in=[Notice.State.QUEUED, Notice.State.SENDING],
+    ).exclude(pk=notice.pk)
+
+
+def _next_to_same_person_dispatch(notice: Notice) -> None:
+    """Once a notice is done (sent, failed for good, or of unknown outcome), hand the next one
+    to the same person to the broker after commit; it may have been waiting for this one."""
+    following = _to_same_person(notice).filter(pk__gt=notice.pk).order_by("pk").first()
+    if following is not None:
+        notices_dispatch_on_commit([following])
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
