@@ -12,10 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Unit
 from intake.models import AllegationCategory, InvolvedEmployee
+from ops.forms import ListedChoices
 
 from .models import Allegation, Case
 from .permissions import cases_visible_to, queues_visible_to
-from .selectors import OPEN, case_search, cases_awaiting_reply
+from .selectors import (
+    OPEN,
+    case_search,
+    cases_awaiting_reply,
+    search_submission_ids,
+    submission_among,
+)
 
 # Each sort the page offers: its label and the order it means. The last column of each order is
 # unique, so paging through the list never repeats or skips a case.
@@ -124,13 +131,18 @@ class CaseFilter(django_filters.FilterSet):
             .order_by("last_name", "first_name", "username")
         )
         self.form.fields["assignee"].label_from_instance = _user_label
+        for name in ("queue", "assignee", "unit"):
+            self.form.fields[name].iterator = ListedChoices
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The list's order as the sort asks (its last field unique, for keyset paging)."""
+        sort = (self.form.cleaned_data if self.form.is_valid() else {}).get("sort")
+        return SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT])[1]
 
     def filter_queryset(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
         queryset = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
-        return queryset.select_related("submission", "assignee", "queue").order_by(
-            *SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
-        )
+        return queryset.select_related("submission", "assignee", "queue").order_by(*self.order)
 
     # Each method runs when its field has a value; an unticked box gives False.
 
@@ -171,7 +183,14 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         words = value.strip()
-        return queryset.filter(case_search(words)) if words else queryset
+        if not words:
+            return queryset
+        # A search that names few submissions is answered from the indexes; one that names
+        # many, by reading the list in its order (selectors.search_submission_ids).
+        ids = search_submission_ids(words)
+        if ids is not None:
+            return queryset.filter(submission_among(ids))
+        return queryset.filter(case_search(words))
 
     def filter_nothing(self, queryset, name, value):
         return queryset

@@ -87,6 +87,9 @@ class Case(models.Model):
             models.Index(fields=["assignee", "status"]),
             # The case list's default order, so its first page is read from the index.
             models.Index(fields=["due_date", "id"], name="case_due_order"),
+            # Its other orders, so that every page of them is read from an index too.
+            models.Index(fields=["status", "due_date", "id"], name="case_status_order"),
+            models.Index(fields=["priority", "due_date", "id"], name="case_priority_order"),
         ]
 
     def __str__(self) -> str:

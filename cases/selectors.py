@@ -6,11 +6,15 @@ from datetime import date, timedelta
 from itertools import chain
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction, AuditEvent
+from directory.models import Employee
 from intake.attachments import active_content_labels
 from intake.models import AllegationCategory, InvolvedEmployee, Message, Submission
 from staff.models import Queue
@@ -137,24 +141,163 @@ def case_search(words: str) -> Q:
     """A tracking number; or an employee as the resident named them (name, badge or car
     number) or as the roster knows them (first and last name, DSN, car number); or words in the
     account."""
-    if words.upper().startswith(("C-", "K-")):
+    if _is_tracking_number(words):
         # Numbers are stored upper-case: an exact match uses the unique index (iexact cannot).
         return Q(submission__tracking_number=words.strip().upper())
-    roster_name = Q()
-    for word in words.split()[:5]:
-        # "Ana Morales" finds Ana Morales in the roster: every word in the first or last name.
-        roster_name &= Q(employee__first_name__icontains=word) | Q(
-            employee__last_name__icontains=word
-        )
     employee = InvolvedEmployee.objects.filter(submission=OuterRef("submission")).filter(
         Q(name__icontains=words)
         | Q(badge__iexact=words)
         | Q(car_number__iexact=words)
-        | Q(employee__dsn__iexact=words)
-        | Q(employee__car_number__iexact=words)
-        | roster_name
+        | Q(employee__in=_roster_named(words))
     )
     return Exists(employee) | Q(submission__narrative__icontains=words)
+
+
+# A search that names more submissions than this is read in the list's order, filtered as it
+# goes; fewer, and they are found through the indexes first (see search_submission_ids).
+SEARCH_BY_INDEX_LIMIT = 5_000
+
+
+def search_submission_ids(words: str, *, limit: int = SEARCH_BY_INDEX_LIMIT) -> list[int] | None:
+    """The submissions a search (case_search) names, found through the indexes: each way it can
+    match is one indexed query (trigram indexes for the words, on PostgreSQL), all in one round
+    trip. None when there are more than `limit`, or for a tracking number: then the list is
+    better read in its own order and filtered as it goes, which finds a page of a common word
+    at once, where looking them all up would not. Together the two keep every search fast."""
+    if _is_tracking_number(words):
+        return None
+    involved = InvolvedEmployee.objects.order_by()
+    found = (
+        involved.filter(name__icontains=words)
+        .values_list("submission_id", flat=True)
+        .union(
+            involved.filter(badge__iexact=words).values_list("submission_id", flat=True),
+            involved.filter(car_number__iexact=words).values_list("submission_id", flat=True),
+            involved.filter(employee__in=_roster_named(words)).values_list(
+                "submission_id", flat=True
+            ),
+            Submission.objects.order_by()
+            .filter(narrative__icontains=words)
+            .values_list("id", flat=True),
+            all=True,
+        )
+    )
+    ids = set(found[: limit + 1])
+    return None if len(ids) > limit else sorted(ids)
+
+
+def submission_among(ids: list[int]) -> Q:
+    """Cases of these submissions. On PostgreSQL the ids go as one array parameter: thousands
+    of them as separate parameters cost more to write and to parse than the search itself."""
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(Case._meta.db_table)
+        column = connection.ops.quote_name(Case._meta.get_field("submission").column)
+        return Q(
+            RawSQL(  # noqa: S611 - names from the model's own metadata; the ids are a parameter
+                f"{table}.{column} IN (SELECT unnest(%s::bigint[]))",
+                [ids],
+                output_field=BooleanField(),
+            )
+        )
+    return Q(submission_id__in=ids)
+
+
+def _is_tracking_number(words: str) -> bool:
+    return words.strip().upper().startswith(("C-", "K-"))
+
+
+def _roster_named(words: str) -> QuerySet[Employee]:
+    """Employees the words name as the roster knows them: DSN or car number, or every word in
+    the first or last name ("Ana Morales", "morales ana")."""
+    name = Q()
+    for word in words.split()[:5]:
+        name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return Employee.objects.filter(Q(dsn__iexact=words) | Q(car_number__iexact=words) | name)
+
+
+@dataclass
+class ListPage:
+    """One page of a list read by keyset: the rows after (or before) a given row in the list's
+    order, found through the order's index however deep in the list, where an OFFSET reads and
+    throws away every row before it."""
+
+    rows: list
+    has_previous: bool
+    has_next: bool
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first_pk(self):
+        return self.rows[0].pk if self.rows else None
+
+    @property
+    def last_pk(self):
+        return self.rows[-1].pk if self.rows else None
+
+
+def list_page(
+    queryset: QuerySet,
+    *,
+    order: tuple[str, ...],
+    size: int,
+    after: object = None,
+    before: object = None,
+    boundaries: QuerySet | None = None,
+) -> ListPage:
+    """The page of `queryset`, ordered by `order` (its last field unique), that follows the row
+    whose pk is `after`, or precedes the one whose pk is `before`; the first page without
+    either. The row is looked up in `boundaries` (the rows the person may see, by default the
+    queryset itself); one they may not see, or that does not exist, gives the first page."""
+    boundary_pk, backwards = (before, True) if before not in (None, "") else (after, False)
+    values = None
+    if boundary_pk not in (None, ""):
+        names = [field.lstrip("-") for field in order]
+        source = queryset if boundaries is None else boundaries
+        try:
+            values = source.order_by().filter(pk=boundary_pk).values_list(*names).first()
+        except (ValueError, TypeError, ValidationError):
+            values = None
+    if values is None:
+        rows = list(queryset.order_by(*order)[: size + 1])
+        return ListPage(rows=rows[:size], has_previous=False, has_next=len(rows) > size)
+    walk = tuple(_reversed(field) for field in order) if backwards else order
+    rows = list(queryset.filter(_after(walk, values)).order_by(*walk)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        return ListPage(rows=rows[::-1], has_previous=more, has_next=True)
+    return ListPage(rows=rows, has_previous=True, has_next=more)
+
+
+def _reversed(field: str) -> str:
+    return field[1:] if field.startswith("-") else f"-{field}"
+
+
+def _after(order: tuple[str, ...], values) -> Q:
+    """Rows strictly after `values` in `order`: (a > x) or (a = x and b > y) or …, with a bound
+    on the first field as well, so that the database walks the index from the row on."""
+    after, equal = Q(), Q()
+    for field, value in zip(order, values, strict=True):
+        name = field.lstrip("-")
+        step = "lt" if field.startswith("-") else "gt"
+        after |= equal & Q(**{f"{name}__{step}": value})
+        equal &= Q(**{name: value})
+    first = order[0]
+    bound = "lte" if first.startswith("-") else "gte"
+    return Q(**{f"{first.lstrip('-')}__{bound}": values[0]}) & after
+
+
+def count_up_to(queryset: QuerySet, *, cap: int) -> int:
+    """How many rows, counting no further than cap + 1 (a list of a hundred thousand is not
+    counted to the last to say "more than five hundred"). Counted in the queryset's own order,
+    so that the database reads the rows as the page does, through the order's index, and
+    stops at the cap."""
+    return queryset.values("pk")[: cap + 1].count()
 
 
 def case_detail(*, user) -> QuerySet[Case]:

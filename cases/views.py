@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -55,12 +54,21 @@ from .permissions import (
     queues_visible_to,
     require,
 )
-from .selectors import case_detail, case_file, queues_for, status_counts_for
+from .selectors import (
+    case_detail,
+    case_file,
+    count_up_to,
+    list_page,
+    queues_for,
+    status_counts_for,
+)
 from .services import case_message_send, case_note_add, staff_complaint_enter
 
 access_log = logging.getLogger("candor.access")
 
 PAGE_SIZE = 50
+# The case list counts up to this many; beyond it says "more than" (cases/selectors.count_up_to).
+COUNT_CAP = 500
 PREVIEWABLE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 
@@ -101,13 +109,28 @@ def queue_detail(request, slug: str):
 def cases_list(request):
     _staff(request)
     filters = CaseFilter(request.GET, user=request.user)
-    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cases = filters.qs
+    page = list_page(
+        cases,
+        order=filters.order,
+        size=PAGE_SIZE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        boundaries=cases_visible_to(request.user),
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for paging in ("page", "after", "before"):
+        query.pop(paging, None)
     return render(
         request,
         "cases/case_list.html",
-        {"form": filters.form, "page": page, "query": query.urlencode()},
+        {
+            "form": filters.form,
+            "page": page,
+            "count": count_up_to(cases, cap=COUNT_CAP),
+            "count_cap": COUNT_CAP,
+            "query": query.urlencode(),
+        },
     )
 
 

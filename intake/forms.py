@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ServiceArea
+from ops.forms import ListedChoices
 
 from .attachments import CheckedAttachment, attachment_check, limits
 from .models import AllegationCategory, Submission
@@ -35,17 +36,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%H:%M")
-
-
-class _AreaChoices(forms.models.ModelChoiceIterator):
-    """The areas in one plain query: Django's iterator() opens a server-side cursor on
-    PostgreSQL (three round trips) to save memory on long lists; this one has a few dozen rows."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for area in self.queryset.all():
-            yield self.choice(area)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -96,7 +86,7 @@ class AreaField(forms.ModelChoiceField):
     character, a lone surrogate, or longer than any name) is an invalid choice, not a query the
     database refuses."""
 
-    iterator = _AreaChoices
+    iterator = ListedChoices
 
     def to_python(self, value):
         if isinstance(value, str) and (len(value) > 200 or "\x00" in value):

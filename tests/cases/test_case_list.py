@@ -144,6 +144,8 @@ FIELDS = {
     "q": st.text(max_size=250),
     "sort": st.one_of(st.sampled_from(list(SORTS)), st.text(max_size=8)),
     "page": st.one_of(st.integers(-3, 10**6).map(str), st.text(max_size=6)),
+    "after": st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=8)),
+    "before": st.one_of(st.integers(-5, 10**12).map(str), st.text(max_size=8)),
 }
 
 
