@@ -5,6 +5,7 @@ from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from intake import forms as intake_forms
 from staff import roles
 from staff.models import Queue
 from tests.staff import staff_member
@@ -23,6 +24,13 @@ def _intake_rate_limits_out_of_the_way(settings):
     # tests would trip the per-address limits of each other; tests of the limits set their own.
     settings.CANDOR_INTAKE_RATE_LIMIT = (100_000, 3600)
     settings.CANDOR_INTAKE_BURST_LIMIT = (100_000, 60)
+
+
+@pytest.fixture(autouse=True)
+def _areas_read_afresh():
+    # The public forms keep the areas they offer for a few seconds per process; a test's
+    # rolled-back areas must not show in the next test's form.
+    intake_forms._areas_changed()
 
 
 @pytest.fixture

@@ -325,3 +325,16 @@ def test_going_back_editing_and_sending_again_stores_the_edit_as_its_own_submiss
     third = client.post("/complaint/", edited)
     assert third["Location"] == second["Location"]
     assert Submission.objects.count() == 2
+
+
+def test_the_form_page_reads_the_areas_at_most_every_few_seconds(
+    client, django_assert_num_queries, monkeypatch
+):
+    from intake import forms
+
+    client.get("/complaint/")
+    with django_assert_num_queries(0):
+        client.get("/complaint/")
+    monkeypatch.setattr(forms, "AREAS_FRESH_SECONDS", 0.0)
+    with django_assert_num_queries(1):
+        client.get("/complaint/")
