@@ -427,9 +427,15 @@ def _to_same_person(notice: Notice) -> QuerySet[Notice]:
 def _next_to_same_person_dispatch(notice: Notice) -> None:
     """Once a notice is done (sent, failed for good, or of unknown outcome), hand the next one
     to the same person to the broker after commit; it may have been waiting for this one."""
-    following = _to_same_person(notice).filter(pk__gt=notice.pk).order_by("pk").first()
+    following = (
+        _to_same_person(notice)
+        .filter(pk__gt=notice.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)  # its id is all the dispatch needs
+        .first()
+    )
     if following is not None:
-        notices_dispatch_on_commit([following])
+        notices_dispatch_on_commit([Notice(pk=following)])
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
