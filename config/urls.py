@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/enrol/", signin.enrol, name="staff-enrol"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("staff/commendations/", include("commendations.urls")),
+    path("staff/reports/", include("reports.urls")),
+    path("transparency/", include("reports.public_urls")),
     path("", include("routing.urls")),
     path("staff/", include("cases.urls")),
     path("admin/", admin.site.urls),

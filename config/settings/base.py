@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "routing",
     "cases",
     "commendations",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "reports.context_processors.staff_menu",
             ],
         },
     },
@@ -222,6 +224,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-work": {"task": "routing.tasks.sweep", "schedule": 60.0},
     "case-due-reminders": {"task": "cases.tasks.due_reminders", "schedule": 3600.0},
+    "transparency-refresh": {"task": "reports.tasks.transparency_refresh", "schedule": 3600.0},
 }
 # How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
 CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
