@@ -37,6 +37,8 @@ test: setup lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -50,7 +50,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from ops.demo import demo_seed
+    from demo.seed import demo_seed
 
     demo_seed()
     started = time.perf_counter()
@@ -72,7 +72,7 @@ def _fill(count: int) -> None:
     from directory.models import Employee
     from intake.models import AllegationCategory, InvolvedEmployee, Submission
     from intake.tracking import status_token_digest
-    from routing.models import Queue
+    from staff.models import Queue
 
     rng = random.Random(2026)  # noqa: S311 - benchmark data, not a secret
     queues = list(Queue.objects.filter(kind=Queue.Kind.BPS))
@@ -140,7 +140,7 @@ def _measure(repeat: int) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from cases.models import Case
-    from routing.models import Queue
+    from staff.models import Queue
 
     commander = get_user_model().objects.get(username="commander")
     device = TOTPDevice.objects.filter(user=commander, confirmed=True).first()

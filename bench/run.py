@@ -81,7 +81,7 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from ops.demo import demo_seed
+    from demo.seed import demo_seed
 
     demo_seed()
     print(f"bench: database {bench_db}, broker {urlparse(broker_url).netloc}/{redis_db}")
@@ -219,7 +219,7 @@ def _flood(count: int, rate: float) -> dict:
 
 def _wait_routed(timeout: float) -> float:
     from intake.models import Submission
-    from routing.models import Notice
+    from notices.models import Notice
     from routing.services import sweep
 
     started = last_sweep = time.monotonic()

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = _("Cases and commendations")
+    verbose_name = _("Cases")

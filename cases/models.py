@@ -3,7 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import AllegationCategory, InvolvedEmployee, Submission
-from routing.models import Priority, Queue, RoutingRule
+from staff.models import Queue
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
 
 
 class Case(models.Model):
@@ -25,7 +32,7 @@ class Case(models.Model):
     submission = models.OneToOneField(Submission, on_delete=models.PROTECT, related_name="case")
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="cases")
     rule = models.ForeignKey(
-        RoutingRule,
+        "routing.RoutingRule",
         verbose_name=_("routed by"),
         null=True,
         on_delete=models.SET_NULL,
@@ -119,55 +126,6 @@ class Allegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({self.get_finding_display() or 'open'})"
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk updates and deletes bypass Model.save/delete, so they are refused here too; the
-    database refuses them as well (PostgreSQL trigger, migration 0003)."""
-
-    def update(self, **kwargs):
-        raise ValueError("Audit events are append-only.")
-
-    def delete(self):
-        raise ValueError("Audit events are append-only.")
-
-
-class AuditEvent(models.Model):
-    """Append-only trail of every view and change of a case or commendation."""
-
-    case = models.ForeignKey(
-        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
-    )
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="audit")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
-    )
-    action = models.CharField(max_length=40)
-    detail = models.JSONField(default=dict, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Audit events are append-only.")
-
-    @property
-    def label(self):
-        from .audit import action_label
-
-        return action_label(self.action)
 
 
 class CaseNote(models.Model):

@@ -6,6 +6,11 @@ every request; nothing else decides.
 - The administrator manages the roster, queues and rules and sees no case content unless they
   also hold a case role.
 - Anything a person may not see answers 404, so its existence is not revealed.
+
+The other rooms with staff pages keep their rules beside their code, each in its own
+permissions.py: commendations/permissions.py (the Chief's office queue), notices/permissions.py
+(paper letters to post) and intake/permissions.py (judging quarantined submissions). Roles
+themselves are in staff/roles.py.
 """
 
 import logging
@@ -14,9 +19,10 @@ from enum import StrEnum
 from django.db.models import QuerySet
 from django.http import Http404
 
-from routing.models import Queue
+from staff import roles
+from staff.models import Queue
+from staff.roles import user_roles
 
-from . import roles
 from .models import Case
 
 logger = logging.getLogger("candor.access")
@@ -52,17 +58,6 @@ ROLE_ACTIONS: dict[str, set[Action]] = {
     roles.BPS_COMMANDER: set(Action),
     roles.AUDITOR: {Action.VIEW, Action.AUDIT},
 }
-
-
-def user_roles(user) -> set[str]:
-    """The user's role names, read once per request."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    cached = getattr(user, "_candor_roles", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._candor_roles = cached
-    return cached
 
 
 def allowed_actions(user) -> set[Action]:

@@ -8,11 +8,11 @@ from itertools import chain
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from audit.models import AuditEvent
 from intake.models import InvolvedEmployee
-from routing.models import Queue
+from staff.models import Queue
 
-from .audit import action_label
-from .models import Allegation, AuditEvent, Case
+from .models import Allegation, Case
 from .permissions import cases_visible_to, queues_visible_to
 
 OPEN = Q(status__in=Case.OPEN_STATUSES)
@@ -150,7 +150,7 @@ def case_timeline(*, case: Case, audit: list[AuditEvent], notices: list, message
             TimelineEntry(
                 at=event.at,
                 kind="audit",
-                text=str(action_label(event.action)),
+                text=str(event.label),
                 who=event.actor.get_username() if event.actor else "",
             )
             for event in audit

@@ -10,16 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from intake.models import Message, Submission
 from intake.services import Receipt, SubmissionData, submission_create
-from routing.models import Notice
-from routing.notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
+from notices.dispatch import notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_queue, notice_to_submitter
+from ops.refusals import Refused
+from staff import roles
 
-from . import roles
-from .audit import audit_record
 from .models import Case, CaseNote
 from .permissions import Action, can
-from .workflow import WorkflowError, _audit_notice
+from .workflow import _audit_notice
 
 logger = logging.getLogger(__name__)
 
@@ -31,49 +34,49 @@ STAFF_CHANNELS = (
 )
 
 
-def case_note_add(*, case: Case, actor, body: str, request=None) -> CaseNote:
+def case_note_add(*, case: Case, actor, body: str, client: str | None = None) -> CaseNote:
     """Add an internal note. Notes are only ever added, never edited."""
     if not can(actor, Action.WORK):
-        raise WorkflowError(_("Your role does not allow this step."))
+        raise Refused(_("Your role does not allow this step."))
     if not body.strip():
-        raise WorkflowError(_("Write the note before saving it."))
+        raise Refused(_("Write the note before saving it."))
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, author=actor, body=body)
         audit_record(
-            action="case.note",
+            action=AuditAction.CASE_ADD_NOTE,
             submission=case.submission,
             case=case,
             actor=actor,
-            request=request,
+            client=client,
             note=note.pk,
         )
     return note
 
 
-def case_message_send(*, case: Case, actor, body: str, request=None) -> Message:
+def case_message_send(*, case: Case, actor, body: str, client: str | None = None) -> Message:
     """Write to the complainant: the message joins the thread on their status link, and when
     they gave an email address they get a notice in their language to come and read it."""
     if not can(actor, Action.WORK):
-        raise WorkflowError(_("Your role does not allow this step."))
+        raise Refused(_("Your role does not allow this step."))
     if not body.strip():
-        raise WorkflowError(_("Write the message before sending it."))
+        raise Refused(_("Write the message before sending it."))
     with transaction.atomic():
         submission = case.submission
         message = Message.objects.create(
             submission=submission, author=Message.Author.STAFF, staff_user=actor, body=body
         )
         audit_record(
-            action="case.message",
+            action=AuditAction.CASE_MESSAGE,
             submission=submission,
             case=case,
             actor=actor,
-            request=request,
+            client=client,
             message=message.pk,
         )
         notice = notice_to_submitter(
             submission=submission, kind=Notice.Kind.MESSAGE, occasion=f"message-{message.pk}"
         )
-        _audit_notice(case, notice, actor=actor, request=request)
+        _audit_notice(case, notice, actor=actor, client=client)
         notices_dispatch_on_commit([notice])
     return message
 
@@ -82,9 +85,9 @@ def staff_complaint_enter(*, data: SubmissionData, actor, idempotency_key: str) 
     """Store a complaint that came by phone, letter, email or in person through the same
     service as the public form, so the registry holds every complaint."""
     if not can(actor, Action.INTAKE):
-        raise WorkflowError(_("Your role does not allow this step."))
+        raise Refused(_("Your role does not allow this step."))
     if data.channel not in STAFF_CHANNELS:
-        raise WorkflowError(_("Choose how the complaint came in."))
+        raise Refused(_("Choose how the complaint came in."))
     receipt = submission_create(data=data, idempotency_key=idempotency_key, entered_by=actor)
     logger.info(
         "complaint %s entered by %s (%s)",
@@ -109,18 +112,21 @@ def due_reminders_queue(*, today: date | None = None) -> dict[str, int]:
     for case in open_cases.filter(
         assignee__isnull=False, due_date__gte=today, due_date__lte=soon
     ).exclude(assignee__email=""):
+        assignee = case.assignee
+        if assignee is None:  # excluded by the query; says so to the type checker
+            continue
         with transaction.atomic():
             notice = notice_queue(
                 submission=case.submission,
                 kind=Notice.Kind.DUE_REMINDER,
-                recipient_email=case.assignee.email,
-                recipient_name=case.assignee.get_full_name(),
+                recipient_email=assignee.email,
+                recipient_name=assignee.get_full_name(),
                 occasion=f"due-{case.due_date}",
                 context={"due_date": str(case.due_date), "case_id": case.pk},
             )
             if notice:
                 reminded += 1
-                _audit_notice(case, notice, actor=None, request=None)
+                _audit_notice(case, notice, actor=None, client=None)
                 notices.append(notice)
     commanders = list(
         get_user_model()
@@ -147,7 +153,7 @@ def due_reminders_queue(*, today: date | None = None) -> dict[str, int]:
                 )
                 if notice:
                     alerted += 1
-                    _audit_notice(case, notice, actor=None, request=None)
+                    _audit_notice(case, notice, actor=None, client=None)
                     notices.append(notice)
     notices_dispatch_on_commit(notices)
     return {"reminders": reminded, "overdue_alerts": alerted}

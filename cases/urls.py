@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import signin, views
+from . import views
 
 app_name = "cases"
 urlpatterns = [
@@ -21,7 +21,6 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/audit.csv", views.audit_export, name="audit-export"),
     path("intake/", views.staff_complaint, name="staff-complaint"),
-    path("session/keep-alive/", signin.keep_alive, name="keep-alive"),
     # One address per workflow step, so each can be named and walked by the access test.
     *[
         path(f"cases/<int:pk>/{name}/", views.case_transition, {"action": name}, name=name)

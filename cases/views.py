@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from intake.models import Attachment
+from ops.clients import client_address
+from ops.refusals import Refused
 
 from . import workflow
-from .audit import audit_record
 from .forms import (
     AllegationForm,
     AssignForm,
@@ -109,7 +112,13 @@ def cases_list(request):
 def case_page(request, pk: int):
     _staff(request)
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
-    audit_record(action="case.view", submission=case.submission, case=case, request=request)
+    audit_record(
+        action=AuditAction.CASE_VIEW,
+        submission=case.submission,
+        case=case,
+        actor=request.user,
+        client=client_address(request),
+    )
     return _render_case(request, case)
 
 
@@ -127,7 +136,7 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     timeline_audit = (
         audit
         if show_audit
-        else list(case.audit.exclude(action="case.view").select_related("actor"))
+        else list(case.audit.exclude(action=AuditAction.CASE_VIEW).select_related("actor"))
     )
     transitions = workflow.transitions_for(case=case, user=user)
     simple = [t for t in transitions if t.name in SIMPLE_TRANSITIONS]
@@ -183,7 +192,7 @@ def _changing(request, pk: int, action: Action = Action.VIEW) -> Case:
     return case_for(request.user, pk=pk, action=action, queryset=case_detail(user=request.user))
 
 
-def _refused(request, case: Case, error: workflow.WorkflowError, bound: dict):
+def _refused(request, case: Case, error: Refused, bound: dict):
     """Show the refusal on the case page as it now is, keeping what the person typed."""
     case.refresh_from_db()
     for form in bound.values():
@@ -209,9 +218,12 @@ def case_transition(request, pk: int, action: str):
         if action in SIMPLE_SERVICES:
             form = VersionForm(request.POST)
             if not form.is_valid():
-                raise workflow.CaseChanged()
+                raise workflow.case_changed()
             SIMPLE_SERVICES[action](
-                case=case, version=form.cleaned_data["version"], actor=user, request=request
+                case=case,
+                version=form.cleaned_data["version"],
+                actor=user,
+                client=client_address(request),
             )
         elif action == "assign":
             form = AssignForm(request.POST, case=case)
@@ -223,7 +235,7 @@ def case_transition(request, pk: int, action: str):
                 version=form.cleaned_data["version"],
                 actor=user,
                 assignee=form.cleaned_data["assignee"],
-                request=request,
+                client=client_address(request),
             )
         elif action in ("reopen", "return_findings"):
             form = ReasonForm(request.POST)
@@ -236,7 +248,7 @@ def case_transition(request, pk: int, action: str):
                 version=form.cleaned_data["version"],
                 actor=user,
                 reason=form.cleaned_data["reason"],
-                request=request,
+                client=client_address(request),
             )
         elif action == "refer":
             form = ReferForm(request.POST)
@@ -249,7 +261,7 @@ def case_transition(request, pk: int, action: str):
                 actor=user,
                 referred_to=form.cleaned_data["referred_to"],
                 referral_letter=form.cleaned_data["referral_letter"],
-                request=request,
+                client=client_address(request),
             )
         elif action == "merge":
             form = MergeForm(request.POST)
@@ -269,11 +281,11 @@ def case_transition(request, pk: int, action: str):
                 version=form.cleaned_data["version"],
                 actor=user,
                 into=into,
-                request=request,
+                client=client_address(request),
             )
         else:
             raise Http404
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, bound)
     return _done(request, case, _("Saved."))
 
@@ -291,9 +303,9 @@ def case_findings(request, pk: int):
             version=form.cleaned_data["version"],
             actor=request.user,
             findings=form.findings(),
-            request=request,
+            client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"findings": form})
     return _done(request, case, _("Findings saved."))
 
@@ -312,9 +324,9 @@ def case_allegation_add(request, pk: int):
             actor=request.user,
             category=form.cleaned_data["category"],
             involved=form.cleaned_data["involved"],
-            request=request,
+            client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"allegation": form})
     return _done(request, case, _("Allegation added."))
 
@@ -337,9 +349,9 @@ def case_employee_match(request, pk: int):
             actor=request.user,
             involved=involved,
             employee=form.cleaned_data["dsn"],
-            request=request,
+            client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {})
     return _done(request, case, _("Roster match saved."))
 
@@ -358,9 +370,9 @@ def case_extend(request, pk: int):
             actor=request.user,
             new_due=form.cleaned_data["new_due"],
             reason=form.cleaned_data["reason"],
-            request=request,
+            client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"extend": form})
     return _done(request, case, _("Due date extended."))
 
@@ -374,9 +386,12 @@ def case_note(request, pk: int):
         return _render_case(request, case, bound={"note": form}, status=400)
     try:
         case_note_add(
-            case=case, actor=request.user, body=form.cleaned_data["body"], request=request
+            case=case,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"note": form})
     return _done(request, case, _("Note saved."))
 
@@ -390,9 +405,12 @@ def case_message(request, pk: int):
         return _render_case(request, case, bound={"message": form}, status=400)
     try:
         case_message_send(
-            case=case, actor=request.user, body=form.cleaned_data["body"], request=request
+            case=case,
+            actor=request.user,
+            body=form.cleaned_data["body"],
+            client=client_address(request),
         )
-    except workflow.WorkflowError as error:
+    except Refused as error:
         return _refused(request, case, error, {"message": form})
     return _done(request, case, _("Message sent to the complainant."))
 
@@ -410,10 +428,11 @@ def attachment_download(request, pk: int, attachment_pk: int):
         raise Http404
     inline = request.GET.get("inline") == "1" and attachment.content_type in PREVIEWABLE
     audit_record(
-        action="case.attachment_view" if inline else "case.attachment_download",
+        action=AuditAction.CASE_VIEW_ATTACHMENT if inline else "case.download_attachment",
         submission=case.submission,
         case=case,
-        request=request,
+        actor=request.user,
+        client=client_address(request),
         attachment=attachment.pk,
     )
     response = FileResponse(
@@ -431,7 +450,13 @@ def attachment_download(request, pk: int, attachment_pk: int):
 def audit_export(request, pk: int):
     """The case's audit trail as CSV, for the commander and the auditor."""
     case = _changing(request, pk, Action.AUDIT)
-    audit_record(action="case.audit_export", submission=case.submission, case=case, request=request)
+    audit_record(
+        action=AuditAction.CASE_EXPORT_AUDIT,
+        submission=case.submission,
+        case=case,
+        actor=request.user,
+        client=client_address(request),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="audit-{case.submission.tracking_number}.csv"'
@@ -470,7 +495,7 @@ def staff_complaint(request):
                 actor=request.user,
                 idempotency_key=form.cleaned_data["idempotency_key"],
             )
-        except workflow.WorkflowError as error:
+        except Refused as error:
             form.add_error(None, error.message)
         else:
             messages.success(

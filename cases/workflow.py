@@ -10,40 +10,30 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from directory.models import Employee
 from intake.models import AllegationCategory, InvolvedEmployee, Submission
-from routing.models import Notice
-from routing.notices import (
-    notice_to_submitter,
-    notices_dispatch_on_commit,
-    notices_to_employee_and_supervisor,
-)
+from notices.dispatch import notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_to_submitter, notices_to_employee_and_supervisor
+from ops.refusals import Refused
 
-from .audit import audit_record
 from .models import Allegation, Case, DueDateExtension, Finding
 from .permissions import Action, can, may_work_on
 
 S = Case.Status
 
 
-class WorkflowError(Exception):
-    """A change that is not allowed; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+CASE_CHANGED = _(
+    "Someone else changed this case while you were working on it. Nothing was saved; the page "
+    "now shows their change, and what you typed is kept below."
+)
 
 
-class CaseChanged(WorkflowError):
+def case_changed() -> Refused:
     """Someone else changed the case since the person loaded it; nothing was overwritten."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else changed this case while you were working on it. Nothing was "
-                "saved; the page now shows their change, and what you typed is kept below."
-            )
-        )
+    return Refused(CASE_CHANGED, conflict=True)
 
 
 @dataclass(frozen=True)
@@ -160,7 +150,7 @@ def _refusal(transition: Transition, case: Case, user):
 def _locked(case: Case, version: int) -> Case:
     current = Case.objects.select_for_update().select_related("submission").get(pk=case.pk)
     if current.version != version:
-        raise CaseChanged()
+        raise case_changed()
     return current
 
 
@@ -170,7 +160,7 @@ def _bump(case: Case, *fields: str) -> None:
 
 
 def _move(
-    name: str, *, case: Case, version: int, actor, request=None, **detail
+    name: str, *, case: Case, version: int, actor, client: str | None = None, **detail
 ) -> tuple[Case, list]:
     """Check and make a transition inside the caller's transaction; returns the locked case
     and the notices to dispatch."""
@@ -178,7 +168,7 @@ def _move(
     case = _locked(case, version)
     refusal = _refusal(transition, case, actor)
     if refusal is not None:
-        raise WorkflowError(refusal)
+        raise Refused(refusal)
     previous = case.status
     case.status = transition.target
     now = timezone.now()
@@ -188,21 +178,21 @@ def _move(
         case.closed_at = None
     _bump(case, "status", "closed_at")
     audit_record(
-        action=f"case.{name}",
+        action=AuditAction(f"case.{name}"),
         submission=case.submission,
         case=case,
         actor=actor,
-        request=request,
+        client=client,
         **{"from": previous, "to": case.status},
         **detail,
     )
-    return case, _public_stage_update(case, actor=actor, request=request)
+    return case, _public_stage_update(case, actor=actor, client=client)
 
 
-def _public_stage_update(case: Case, *, actor, request) -> list:
+def _public_stage_update(case: Case, *, actor, client: str | None) -> list:
     """Keep the status page in step; tell the complainant when the public stage changes."""
     submission = case.submission
-    stage = PUBLIC_STAGE[case.status]
+    stage = PUBLIC_STAGE[Case.Status(case.status)]
     changed = submission.public_stage != stage
     submission.public_stage = stage
     submission.next_step_due = None if case.status in ENDINGS else case.due_date
@@ -215,27 +205,29 @@ def _public_stage_update(case: Case, *, actor, request) -> list:
         occasion=f"{stage}-v{case.version}",
         context={"stage": stage},
         actor=actor,
-        request=request,
+        client=client,
     )
 
 
-def _to_complainant(case: Case, *, kind: str, occasion: str, context: dict, actor, request):
+def _to_complainant(
+    case: Case, *, kind: str, occasion: str, context: dict, actor, client: str | None
+):
     notice = notice_to_submitter(
         submission=case.submission, kind=kind, occasion=occasion, context=context
     )
-    _audit_notice(case, notice, actor=actor, request=request)
+    _audit_notice(case, notice, actor=actor, client=client)
     return [notice] if notice else []
 
 
-def _audit_notice(case: Case, notice, *, actor, request) -> None:
+def _audit_notice(case: Case, notice, *, actor, client: str | None) -> None:
     if notice is None:
         return
     audit_record(
-        action="notice.queued",
+        action=AuditAction.NOTICE_QUEUE,
         submission=case.submission,
         case=case,
         actor=actor,
-        request=request,
+        client=client,
         kind=notice.kind,
         recipient=notice.recipient_email,
     )
@@ -244,33 +236,33 @@ def _audit_notice(case: Case, notice, *, actor, request) -> None:
 # --- Transitions ------------------------------------------------------------------------------
 
 
-def case_triage(*, case: Case, version: int, actor, request=None) -> Case:
+def case_triage(*, case: Case, version: int, actor, client: str | None = None) -> Case:
     with transaction.atomic():
-        case, notices = _move("triage", case=case, version=version, actor=actor, request=request)
+        case, notices = _move("triage", case=case, version=version, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_assign(*, case: Case, version: int, actor, assignee, request=None) -> Case:
+def case_assign(*, case: Case, version: int, actor, assignee, client: str | None = None) -> Case:
     """Give the case to an investigator. An investigator may take it themself; the intake
     coordinator and the commander may give it to any member of the case's queue."""
     with transaction.atomic():
         locked = _locked(case, version)
         if assignee.pk != actor.pk and not can(actor, Action.ASSIGN):
-            raise WorkflowError(_("Your role allows you to assign cases only to yourself."))
+            raise Refused(_("Your role allows you to assign cases only to yourself."))
         if not locked.queue.members.filter(pk=assignee.pk, is_active=True).exists():
-            raise WorkflowError(_("The assignee must be a member of the case's queue."))
+            raise Refused(_("The assignee must be a member of the case's queue."))
         keep_status = locked.status == S.INVESTIGATING
         previous_assignee = locked.assignee_id
         if keep_status:
             locked.assignee = assignee
             _bump(locked, "assignee")
             audit_record(
-                action="case.assign",
+                action=AuditAction.CASE_ASSIGN,
                 submission=locked.submission,
                 case=locked,
                 actor=actor,
-                request=request,
+                client=client,
                 assignee=assignee.get_username(),
                 previous_assignee=previous_assignee,
             )
@@ -282,7 +274,7 @@ def case_assign(*, case: Case, version: int, actor, assignee, request=None) -> C
             case=locked,
             version=locked.version,
             actor=actor,
-            request=request,
+            client=client,
             assignee=assignee.get_username(),
             previous_assignee=previous_assignee,
         )
@@ -290,127 +282,135 @@ def case_assign(*, case: Case, version: int, actor, assignee, request=None) -> C
     return locked
 
 
-def case_open(*, case: Case, version: int, actor, request=None) -> Case:
+def case_open(*, case: Case, version: int, actor, client: str | None = None) -> Case:
     """Open the investigation: the allegations are set from the complaint if none were recorded,
     and the employee and their supervisor get the notice of complaint (allegations only, never
     who complained); never for a confidential case."""
     with transaction.atomic():
-        case, notices = _move("open", case=case, version=version, actor=actor, request=request)
+        case, notices = _move("open", case=case, version=version, actor=actor, client=client)
         case.opened_at = timezone.now()
         case.save(update_fields=["opened_at"])
         allegations = _allegations_from_complaint(case)
         if not case.confidential:
-            notices += _notices_of_complaint(case, allegations, actor=actor, request=request)
+            notices += _notices_of_complaint(case, allegations, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_findings_submit(*, case: Case, version: int, actor, request=None) -> Case:
+def case_findings_submit(*, case: Case, version: int, actor, client: str | None = None) -> Case:
     with transaction.atomic():
         if Allegation.objects.filter(case=case, finding="").exists() or not (
             Allegation.objects.filter(case=case).exists()
         ):
-            raise WorkflowError(_("Record a finding for every allegation before submitting."))
+            raise Refused(_("Record a finding for every allegation before submitting."))
         case, notices = _move(
-            "submit_findings", case=case, version=version, actor=actor, request=request
+            "submit_findings", case=case, version=version, actor=actor, client=client
         )
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_findings_return(*, case: Case, version: int, actor, reason: str, request=None) -> Case:
+def case_findings_return(
+    *, case: Case, version: int, actor, reason: str, client: str | None = None
+) -> Case:
     with transaction.atomic():
         case, notices = _move(
             "return_findings",
             case=case,
             version=version,
             actor=actor,
-            request=request,
+            client=client,
             reason=reason,
         )
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_approve(*, case: Case, version: int, actor, request=None) -> Case:
+def case_approve(*, case: Case, version: int, actor, client: str | None = None) -> Case:
     with transaction.atomic():
-        case, notices = _move("approve", case=case, version=version, actor=actor, request=request)
+        case, notices = _move("approve", case=case, version=version, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_close(*, case: Case, version: int, actor, request=None) -> Case:
+def case_close(*, case: Case, version: int, actor, client: str | None = None) -> Case:
     """Close an approved case and send the complainant the outcome, in their language."""
     with transaction.atomic():
-        case, notices = _move("close", case=case, version=version, actor=actor, request=request)
+        case, notices = _move("close", case=case, version=version, actor=actor, client=client)
         findings = sorted({a.finding for a in case.allegations.all() if a.finding})
         with translation.override("en"):
             case.submission.public_outcome = ", ".join(
                 str(Finding(value).label) for value in findings
             )[:200]
         case.submission.save(update_fields=["public_outcome"])
-        notices += _outcome(case, findings=findings, actor=actor, request=request)
+        notices += _outcome(case, findings=findings, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_mediate(*, case: Case, version: int, actor, request=None) -> Case:
+def case_mediate(*, case: Case, version: int, actor, client: str | None = None) -> Case:
     with transaction.atomic():
-        case, notices = _move("mediate", case=case, version=version, actor=actor, request=request)
-        notices += _outcome(case, actor=actor, request=request)
+        case, notices = _move("mediate", case=case, version=version, actor=actor, client=client)
+        notices += _outcome(case, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
 def case_refer(
-    *, case: Case, version: int, actor, referred_to: str, referral_letter: str, request=None
+    *,
+    case: Case,
+    version: int,
+    actor,
+    referred_to: str,
+    referral_letter: str,
+    client: str | None = None,
 ) -> Case:
     """Refer a complaint that is not about this department's employee; the complainant gets the
     referral letter."""
     if not referred_to.strip() or not referral_letter.strip():
-        raise WorkflowError(_("Say where the complaint is referred and write the referral letter."))
+        raise Refused(_("Say where the complaint is referred and write the referral letter."))
     with transaction.atomic():
         case, notices = _move(
             "refer",
             case=case,
             version=version,
             actor=actor,
-            request=request,
+            client=client,
             referred_to=referred_to,
         )
         case.referred_to = referred_to
         case.referral_letter = referral_letter
         case.save(update_fields=["referred_to", "referral_letter"])
-        notices += _outcome(case, actor=actor, request=request)
+        notices += _outcome(case, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_merge(*, case: Case, version: int, actor, into: Case, request=None) -> Case:
+def case_merge(*, case: Case, version: int, actor, into: Case, client: str | None = None) -> Case:
     if into.pk == case.pk:
-        raise WorkflowError(_("A case cannot be merged into itself."))
+        raise Refused(_("A case cannot be merged into itself."))
     with transaction.atomic():
         case, notices = _move(
             "merge",
             case=case,
             version=version,
             actor=actor,
-            request=request,
+            client=client,
             into=into.submission.tracking_number,
         )
         case.merged_into = into
         case.save(update_fields=["merged_into"])
-        notices += _outcome(case, actor=actor, request=request)
+        notices += _outcome(case, actor=actor, client=client)
         notices_dispatch_on_commit(notices)
     return case
 
 
-def case_reopen(*, case: Case, version: int, actor, reason: str, request=None) -> Case:
+def case_reopen(*, case: Case, version: int, actor, reason: str, client: str | None = None) -> Case:
     if not reason.strip():
-        raise WorkflowError(_("Give the reason for reopening the case."))
+        raise Refused(_("Give the reason for reopening the case."))
     with transaction.atomic():
         case, notices = _move(
-            "reopen", case=case, version=version, actor=actor, request=request, reason=reason
+            "reopen", case=case, version=version, actor=actor, client=client, reason=reason
         )
         notices_dispatch_on_commit(notices)
     return case
@@ -420,13 +420,13 @@ def case_reopen(*, case: Case, version: int, actor, reason: str, request=None) -
 
 
 def allegation_findings_record(
-    *, case: Case, version: int, actor, findings: dict[int, str], request=None
+    *, case: Case, version: int, actor, findings: dict[int, str], client: str | None = None
 ) -> Case:
     """Record the finding of each allegation (by allegation id)."""
     with transaction.atomic():
         locked = _locked(case, version)
         if locked.status != S.INVESTIGATING or not may_work_on(actor, locked):
-            raise WorkflowError(
+            raise Refused(
                 _("Findings are recorded by the assigned investigator during the investigation.")
             )
         changed = {}
@@ -435,17 +435,17 @@ def allegation_findings_record(
             if finding is None or finding == allegation.finding:
                 continue
             if finding and finding not in Finding.values:
-                raise WorkflowError(_("Choose one of the listed findings."))
+                raise Refused(_("Choose one of the listed findings."))
             allegation.finding = finding
             allegation.save(update_fields=["finding"])
             changed[str(allegation.pk)] = finding
         _bump(locked)
         audit_record(
-            action="case.findings",
+            action=AuditAction.CASE_RECORD_FINDINGS,
             submission=locked.submission,
             case=locked,
             actor=actor,
-            request=request,
+            client=client,
             findings=changed,
         )
     return locked
@@ -458,22 +458,22 @@ def allegation_add(
     actor,
     category: str,
     involved: InvolvedEmployee | None,
-    request=None,
+    client: str | None = None,
 ) -> Allegation:
     with transaction.atomic():
         locked = _locked(case, version)
         if not locked.is_open or not can(actor, Action.WORK):
-            raise WorkflowError(_("Allegations can be added only to an open case."))
+            raise Refused(_("Allegations can be added only to an open case."))
         if category not in AllegationCategory.values:
-            raise WorkflowError(_("Choose one of the listed categories."))
+            raise Refused(_("Choose one of the listed categories."))
         allegation = Allegation.objects.create(case=locked, category=category, involved=involved)
         _bump(locked)
         audit_record(
-            action="case.allegation_add",
+            action=AuditAction.CASE_ADD_ALLEGATION,
             submission=locked.submission,
             case=locked,
             actor=actor,
-            request=request,
+            client=client,
             category=category,
             involved=involved.pk if involved else None,
         )
@@ -487,13 +487,13 @@ def involved_employee_confirm(
     actor,
     involved: InvolvedEmployee,
     employee: Employee | None,
-    request=None,
+    client: str | None = None,
 ) -> InvolvedEmployee:
     """Confirm or change who in the roster a named employee is (None: not in the roster)."""
     with transaction.atomic():
         locked = _locked(case, version)
         if involved.submission_id != locked.submission_id or not can(actor, Action.WORK):
-            raise WorkflowError(_("Your role does not allow this step."))
+            raise Refused(_("Your role does not allow this step."))
         previous = involved.employee_id
         involved.employee = employee
         involved.match_state = (
@@ -504,11 +504,11 @@ def involved_employee_confirm(
         involved.save(update_fields=["employee", "match_state"])
         _bump(locked)
         audit_record(
-            action="case.employee_match",
+            action=AuditAction.CASE_CONFIRM_MATCH,
             submission=locked.submission,
             case=locked,
             actor=actor,
-            request=request,
+            client=client,
             involved=involved.pk,
             previous=previous,
             employee=employee.dsn if employee else None,
@@ -517,19 +517,19 @@ def involved_employee_confirm(
 
 
 def case_due_extend(
-    *, case: Case, version: int, actor, new_due: date, reason: str, request=None
+    *, case: Case, version: int, actor, new_due: date, reason: str, client: str | None = None
 ) -> DueDateExtension:
     """Move the due date (the commander's call), keeping the reason."""
     if not reason.strip():
-        raise WorkflowError(_("Give the reason for the extension."))
+        raise Refused(_("Give the reason for the extension."))
     with transaction.atomic():
         locked = _locked(case, version)
         if not can(actor, Action.EXTEND):
-            raise WorkflowError(_("Only the commander can extend a due date."))
+            raise Refused(_("Only the commander can extend a due date."))
         if not locked.is_open:
-            raise WorkflowError(_("A closed case has no due date to extend."))
+            raise Refused(_("A closed case has no due date to extend."))
         if new_due <= locked.due_date:
-            raise WorkflowError(_("The new due date must be later than the current one."))
+            raise Refused(_("The new due date must be later than the current one."))
         extension = DueDateExtension.objects.create(
             case=locked,
             previous_due=locked.due_date,
@@ -542,11 +542,11 @@ def case_due_extend(
         locked.submission.next_step_due = new_due
         locked.submission.save(update_fields=["next_step_due"])
         audit_record(
-            action="case.extend",
+            action=AuditAction.CASE_EXTEND,
             submission=locked.submission,
             case=locked,
             actor=actor,
-            request=request,
+            client=client,
             previous_due=str(extension.previous_due),
             new_due=str(new_due),
             reason=reason,
@@ -564,7 +564,7 @@ def _allegations_from_complaint(case: Case) -> list[Allegation]:
     categories = [c for c in case.submission.categories if c in AllegationCategory.values] or [
         AllegationCategory.OTHER
     ]
-    people = list(case.submission.employees.all()) or [None]
+    people: list[InvolvedEmployee | None] = list(case.submission.employees.all()) or [None]
     Allegation.objects.bulk_create(
         Allegation(case=case, category=category, involved=person)
         for category in categories
@@ -573,7 +573,9 @@ def _allegations_from_complaint(case: Case) -> list[Allegation]:
     return list(case.allegations.select_related("involved__employee__supervisor"))
 
 
-def _notices_of_complaint(case: Case, allegations: list[Allegation], *, actor, request) -> list:
+def _notices_of_complaint(
+    case: Case, allegations: list[Allegation], *, actor, client: str | None
+) -> list:
     """One notice per employee named in an allegation and one to their supervisor; the
     complainant's identity is never part of it."""
     by_employee: dict[int, tuple[Employee, list[str]]] = {}
@@ -600,11 +602,11 @@ def _notices_of_complaint(case: Case, allegations: list[Allegation], *, actor, r
             context=context,
         )
     for notice in notices:
-        _audit_notice(case, notice, actor=actor, request=request)
+        _audit_notice(case, notice, actor=actor, client=client)
     return notices
 
 
-def _outcome(case: Case, *, actor, request, findings: list[str] | None = None) -> list:
+def _outcome(case: Case, *, actor, client: str | None, findings: list[str] | None = None) -> list:
     return _to_complainant(
         case,
         kind=Notice.Kind.OUTCOME,
@@ -616,5 +618,5 @@ def _outcome(case: Case, *, actor, request, findings: list[str] | None = None) -
             "referral_letter": case.referral_letter,
         },
         actor=actor,
-        request=request,
+        client=client,
     )

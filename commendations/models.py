@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import Submission
-from routing.models import Queue, RoutingRule
+from staff.models import Queue
 
 
 class Commendation(models.Model):
@@ -19,7 +19,9 @@ class Commendation(models.Model):
         Submission, on_delete=models.PROTECT, related_name="commendation"
     )
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="commendations")
-    rule = models.ForeignKey(RoutingRule, null=True, on_delete=models.SET_NULL, related_name="+")
+    rule = models.ForeignKey(
+        "routing.RoutingRule", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rule_name = models.CharField(max_length=100)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED

@@ -1,12 +1,13 @@
-"""Reading commendations for the Chief's office. Access is membership of the queue that holds
-the commendation."""
+"""Reading commendations for the Chief's office. Who may see which is decided in
+commendations/permissions.py."""
 
 from django.db.models import Prefetch, QuerySet
 
 from directory.models import Employee
-from routing.models import Notice
+from notices.models import Notice
 
 from .models import Commendation
+from .permissions import commendations_visible_to
 
 NOTICE_KINDS = [
     Notice.Kind.COMMENDATION_EMPLOYEE,
@@ -20,7 +21,7 @@ def commendations_for(user) -> QuerySet[Commendation]:
     list shows (employee, unit, the commendation notices) fetched in a constant number of
     queries."""
     return (
-        Commendation.objects.filter(queue__members=user)
+        commendations_visible_to(user)
         .select_related("submission", "employee", "employee__unit", "queue")
         .prefetch_related(
             Prefetch(

@@ -2,22 +2,18 @@
 telling the citizen, and sharing it publicly when the submitter allowed it. Every staff action
 is in the audit trail."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.audit import audit_record
+from audit.models import AuditAction
+from audit.services import audit_record
 from directory.models import Employee
 from intake.models import InvolvedEmployee
-from routing.models import Notice
-from routing.notices import (
-    notice_queue,
-    notices_dispatch_on_commit,
-    notices_to_employee_and_supervisor,
-    paper_letter_for,
-)
+from notices.dispatch import notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_queue, notices_to_employee_and_supervisor, paper_letter_for
+from ops.refusals import Refused
 
 from .models import Commendation
 
@@ -63,13 +59,13 @@ def commendation_employee_confirm(
     commendation: Commendation,
     employee: Employee,
     actor,
-    request: HttpRequest | None = None,
+    client: str | None = None,
 ) -> Commendation:
     """The Chief's office confirms (or corrects) who the compliment is about. The first
     confirmation sends the commendation to the employee and their supervisor; a correction
     to someone else sends it to the new employee and their supervisor."""
     if not employee.active:
-        raise ValidationError(
+        raise Refused(
             _("%(name)s is no longer active in the roster.") % {"name": employee.full_name}
         )
     with transaction.atomic():
@@ -88,10 +84,10 @@ def commendation_employee_confirm(
             involved.save(update_fields=["employee", "match_state"])
         notices = commendation_notices_queue(commendation=commendation)
         audit_record(
-            action="commendation.employee_confirmed",
+            action=AuditAction.COMMENDATION_CONFIRM_EMPLOYEE,
             submission=commendation.submission,
             actor=actor,
-            request=request,
+            client=client,
             employee=employee.dsn,
             previous=previous.dsn if previous else None,
         )
@@ -100,13 +96,13 @@ def commendation_employee_confirm(
 
 
 def commendation_notice_resend(
-    *, notice: Notice, email: str, actor, request: HttpRequest | None = None
-) -> Notice:
+    *, notice: Notice, email: str, actor, client: str | None = None
+) -> Notice | None:
     """Send a commendation notice that bounced or failed again, to a corrected address."""
     if notice.kind not in COMMENDATION_KINDS:
-        raise ValidationError(_("Only commendation notices are resent from here."))
+        raise Refused(_("Only commendation notices are resent from here."))
     if notice.state not in (Notice.State.BOUNCED, Notice.State.FAILED):
-        raise ValidationError(_("Only a notice that bounced or failed is sent again."))
+        raise Refused(_("Only a notice that bounced or failed is sent again."))
     with transaction.atomic():
         attempt = Notice.objects.filter(submission=notice.submission, kind=notice.kind).count()
         resent = notice_queue(
@@ -120,10 +116,10 @@ def commendation_notice_resend(
             context=notice.context,
         )
         audit_record(
-            action="commendation.notice_resent",
+            action=AuditAction.COMMENDATION_RESEND_NOTICE,
             submission=notice.submission,
             actor=actor,
-            request=request,
+            client=client,
             notice=notice.pk,
             kind=notice.kind,
             to=email,
@@ -133,15 +129,16 @@ def commendation_notice_resend(
 
 
 def commendation_citizen_tell(
-    *, commendation: Commendation, actor, request: HttpRequest | None = None
+    *, commendation: Commendation, actor, client: str | None = None
 ) -> Notice | None:
     """Tell the citizen their compliment reached the employee: by email when they gave one,
     otherwise by a paper letter when they gave a mailing address."""
     submission = commendation.submission
-    if commendation.employee_id is None:
-        raise ValidationError(_("Confirm the employee first."))
+    employee = commendation.employee
+    if employee is None:
+        raise Refused(_("Confirm the employee first."))
     if not submission.submitter_email and not submission.submitter_address.strip():
-        raise ValidationError(_("The citizen left no email or mailing address."))
+        raise Refused(_("The citizen left no email or mailing address."))
     with transaction.atomic():
         commendation = Commendation.objects.select_for_update().get(pk=commendation.pk)
         notice, created = Notice.objects.get_or_create(
@@ -152,7 +149,7 @@ def commendation_citizen_tell(
             defaults={
                 "recipient_name": submission.submitter_name,
                 "language": submission.language,
-                "context": {"employee_name": commendation.employee.full_name},
+                "context": {"employee_name": employee.full_name},
                 # Without an email it goes on paper only; the row is the letter's text.
                 "state": Notice.State.QUEUED if submission.submitter_email else Notice.State.FAILED,
                 "last_error": "" if submission.submitter_email else "no email address",
@@ -162,10 +159,10 @@ def commendation_citizen_tell(
         commendation.status = Commendation.Status.DELIVERED
         commendation.save(update_fields=["citizen_told_at", "status"])
         audit_record(
-            action="commendation.citizen_told",
+            action=AuditAction.COMMENDATION_TELL_CITIZEN,
             submission=submission,
             actor=actor,
-            request=request,
+            client=client,
             notice=notice.pk,
         )
         if submission.submitter_email:
@@ -177,17 +174,17 @@ def commendation_citizen_tell(
 
 
 def commendation_share_mark(
-    *, commendation: Commendation, shared: bool, actor, request: HttpRequest | None = None
+    *, commendation: Commendation, shared: bool, actor, client: str | None = None
 ) -> Commendation:
     """Mark (or unmark) a commendation for public sharing; only when the submitter allowed."""
     if shared and not commendation.submission.share_publicly:
-        raise ValidationError(_("The citizen did not allow this compliment to be shared."))
+        raise Refused(_("The citizen did not allow this compliment to be shared."))
     commendation.shared_publicly = shared
     commendation.save(update_fields=["shared_publicly"])
     audit_record(
-        action="commendation.shared" if shared else "commendation.unshared",
+        action=AuditAction.COMMENDATION_SHARE if shared else AuditAction.COMMENDATION_UNSHARE,
         submission=commendation.submission,
         actor=actor,
-        request=request,
+        client=client,
     )
     return commendation

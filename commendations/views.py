@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cases.audit import audit_record
+from audit.models import AuditAction
+from audit.services import audit_record
 from directory.models import Employee
+from ops.clients import client_address
+from ops.refusals import Refused
 
 from .forms import EmployeeConfirmForm, NoticeResendForm
 from .selectors import commendation_candidates, commendation_notices, commendations_for
@@ -50,7 +52,12 @@ def _detail(request, commendation, *, confirm_form=None, resend_form=None, statu
 @login_required
 def detail(request, pk: int):
     commendation = _commendation(request, pk)
-    audit_record(action="commendation.viewed", submission=commendation.submission, request=request)
+    audit_record(
+        action=AuditAction.COMMENDATION_VIEW,
+        submission=commendation.submission,
+        actor=request.user,
+        client=client_address(request),
+    )
     return _detail(request, commendation)
 
 
@@ -67,10 +74,10 @@ def confirm(request, pk: int):
             commendation=commendation,
             employee=form.cleaned_data["chosen"],
             actor=request.user,
-            request=request,
+            client=client_address(request),
         )
-    except ValidationError as error:
-        form.add_error(None, error)
+    except Refused as error:
+        form.add_error(None, error.message)
         return _detail(request, commendation, confirm_form=form, status=400)
     messages.success(request, _("Employee confirmed; the commendation is on its way."))
     return redirect("commendations:detail", pk=pk)
@@ -88,10 +95,13 @@ def resend(request, pk: int):
         )
         try:
             commendation_notice_resend(
-                notice=notice, email=form.cleaned_data["email"], actor=request.user, request=request
+                notice=notice,
+                email=form.cleaned_data["email"],
+                actor=request.user,
+                client=client_address(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
+        except Refused as error:
+            form.add_error(None, error.message)
         else:
             messages.success(request, _("The notice is being sent again."))
             return redirect("commendations:detail", pk=pk)
@@ -104,9 +114,11 @@ def resend(request, pk: int):
 def tell_citizen(request, pk: int):
     commendation = _commendation(request, pk)
     try:
-        commendation_citizen_tell(commendation=commendation, actor=request.user, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        commendation_citizen_tell(
+            commendation=commendation, actor=request.user, client=client_address(request)
+        )
+    except Refused as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("The citizen is being told that the commendation arrived."))
     return redirect("commendations:detail", pk=pk)
@@ -122,10 +134,10 @@ def share(request, pk: int):
             commendation=commendation,
             shared=request.POST.get("shared") == "1",
             actor=request.user,
-            request=request,
+            client=client_address(request),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except Refused as error:
+        messages.error(request, error.message)
     return redirect("commendations:detail", pk=pk)
 
 
@@ -137,7 +149,10 @@ def letter(request, pk: int):
         messages.error(request, _("Confirm the employee first."))
         return redirect("commendations:detail", pk=pk)
     audit_record(
-        action="commendation.letter_printed", submission=commendation.submission, request=request
+        action=AuditAction.COMMENDATION_PRINT_LETTER,
+        submission=commendation.submission,
+        actor=request.user,
+        client=client_address(request),
     )
     return render(request, "commendations/letter.html", {"commendation": commendation})
 

@@ -1,25 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import signin
 from ops import health
 from ops import views as ops_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("staff/login/", signin.StaffLoginView.as_view(), name="staff-login"),
-    path("staff/verify/", signin.verify, name="staff-verify"),
-    path("staff/enrol/", signin.enrol, name="staff-enrol"),
-    path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/", include("staff.urls")),
     path("staff/commendations/", include("commendations.urls")),
     path("staff/reports/", include("reports.urls")),
     path("transparency/", include("reports.public_urls")),
-    path("", include("routing.urls")),
+    path("", include("notices.urls")),
     path("staff/", include("cases.urls")),
     path("admin/", admin.site.urls),
-    # The email provider's tracking webhook (anymail's views; see routing/webhooks.py).
+    # The email provider's tracking webhook (anymail's views; see notices/webhooks.py).
     path("anymail/", include("anymail.urls")),
     path("dev/mailbox/", ops_views.mailbox, name="dev-mailbox"),
     path("dev/mailbox/<int:pk>/", ops_views.mailbox_message, name="dev-mailbox-message"),

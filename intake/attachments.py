@@ -20,6 +20,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .models import Attachment
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -219,8 +221,6 @@ def _display_name(name: str | None) -> str:
 
 def attachment_store(*, submission, checked: CheckedAttachment):
     """Save one checked file under a server-made name in the private attachments storage."""
-    from .models import Attachment
-
     # upload_to adds the year and month folders.
     stored_name = f"{uuid.uuid4().hex}.{checked.file_type.extensions[0]}"
     checked.content.seek(0)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -202,8 +203,6 @@ class Witness(models.Model):
 
 
 def attachment_storage():
-    from django.core.files.storage import storages
-
     return storages["attachments"]
 
 

@@ -15,14 +15,3 @@ def quarantine_held():
     return Submission.objects.filter(quarantined=True, quarantine_decision="").order_by(
         "received_at", "id"
     )
-
-
-def user_may_judge_quarantine(user) -> bool:
-    """Intake coordinators and BPS commanders release or discard held submissions."""
-    from cases.roles import BPS_COMMANDER, INTAKE_COORDINATOR
-
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.groups.filter(name__in=[INTAKE_COORDINATOR, BPS_COMMANDER]).exists()
-    )

@@ -7,10 +7,17 @@ from datetime import date, time
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_store
-from .models import InvolvedEmployee, Message, Submission, Witness
+from .models import Attachment, InvolvedEmployee, Message, Submission, Witness
+from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
 
 logger = logging.getLogger(__name__)
@@ -67,14 +74,6 @@ class Receipt:
     created: bool
 
 
-class RateLimited(Exception):
-    """The client sent more than the hard limit allows; nothing was stored."""
-
-    def __init__(self, retry_after: int):
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
 def submission_receive(
     *,
     data: SubmissionData,
@@ -84,7 +83,7 @@ def submission_receive(
     honeypot: str = "",
 ) -> Receipt:
     """The way in for everything the public sends (web form and JSON API): count the attempt
-    against the client's rate limit (raises RateLimited over the hard limit; a replay of a
+    against the client's rate limit (refuses over the hard limit; a replay of a
     stored key is not a new attempt), judge whether it looks like spam, and store it, held in
     quarantine if it does. A suspect submission is never dropped."""
     if idempotency_key and Submission.objects.filter(idempotency_key=idempotency_key).exists():
@@ -93,7 +92,18 @@ def submission_receive(
     if client is not None:
         check = rate_check(scope="submission", client=client)
         if not check.allowed:
-            raise RateLimited(check.retry_after)
+            minutes = _minutes(check.retry_after)
+            raise Refused(
+                ngettext(
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minute and send it again: everything you typed is still below.",
+                    "You have sent several forms in a short time. Please wait %(minutes)d "
+                    "minutes and send it again: everything you typed is still below.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                retry_after=check.retry_after,
+            )
         burst = check.burst
     reasons = spam_reasons(texts=_texts_of(data), honeypot=honeypot, burst=burst)
     return submission_create(
@@ -137,7 +147,7 @@ def submission_create(
 
     fields = {name: getattr(data, name) for name in _SUBMISSION_FIELDS}
     now = timezone.now()
-    stored_files = []
+    stored_files: list[Attachment] = []
     try:
         with transaction.atomic():
             receipt = _store(
@@ -154,7 +164,8 @@ def submission_create(
     except BaseException:
         # Storage is not transactional: a file written before the rollback goes with it.
         for attachment in stored_files:
-            attachment.file.storage.delete(attachment.file.name)
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
         raise
     if receipt.created:
         logger.info("stored %s", receipt.submission.tracking_number)
@@ -193,16 +204,12 @@ def _store(
 
 
 def _dispatch_on_commit(submission: Submission) -> None:
-    from routing.dispatch import routing_dispatch
-
     transaction.on_commit(lambda: routing_dispatch(submission_ids=[submission.pk]))
 
 
-def quarantine_release(*, submission: Submission, by, request=None) -> Submission:
+def quarantine_release(*, submission: Submission, by, client: str | None = None) -> Submission:
     """Staff judged a held submission genuine: it leaves quarantine and is routed like any
     other. Releasing twice, or releasing a discarded one, changes nothing."""
-    from cases.audit import audit_record
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.quarantined or submission.quarantine_decision:
@@ -219,16 +226,16 @@ def quarantine_release(*, submission: Submission, by, request=None) -> Submissio
                 "quarantine_decided_by",
             ]
         )
-        audit_record(action="quarantine_released", submission=submission, actor=by, request=request)
+        audit_record(
+            action=AuditAction.QUARANTINE_RELEASE, submission=submission, actor=by, client=client
+        )
         _dispatch_on_commit(submission)
     return submission
 
 
-def quarantine_discard(*, submission: Submission, by, request=None) -> Submission:
+def quarantine_discard(*, submission: Submission, by, client: str | None = None) -> Submission:
     """Staff judged a held submission spam: it is kept, numbered and marked discarded, and never
     routed."""
-    from cases.audit import audit_record
-
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=submission.pk)
         if not submission.quarantined or submission.quarantine_decision:
@@ -240,7 +247,7 @@ def quarantine_discard(*, submission: Submission, by, request=None) -> Submissio
             update_fields=["quarantine_decision", "quarantine_decided_at", "quarantine_decided_by"]
         )
         audit_record(
-            action="quarantine_discarded", submission=submission, actor=by, request=request
+            action=AuditAction.QUARANTINE_DISCARD, submission=submission, actor=by, client=client
         )
     return submission
 
@@ -251,7 +258,13 @@ def message_from_submitter(*, submission: Submission, body: str, client: str | N
     if client is not None:
         check = rate_check(scope="message", client=client)
         if not check.allowed:
-            raise RateLimited(check.retry_after)
+            raise Refused(
+                _(
+                    "You have sent several messages in a short time. Please wait and "
+                    "send it again: your message is still below."
+                ),
+                retry_after=check.retry_after,
+            )
     return Message.objects.create(submission=submission, author=Message.Author.SUBMITTER, body=body)
 
 
@@ -277,3 +290,7 @@ _SUBMISSION_FIELDS = [
     "share_publicly",
     "declaration",
 ]
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, round(seconds / 60))

@@ -7,18 +7,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ops.clients import client_address
+from ops.refusals import Refused
 
 from .forms import MessageForm, SubmissionForms
 from .models import Submission
-from .selectors import quarantine_held, submission_by_status_token, user_may_judge_quarantine
+from .permissions import may_judge_quarantine
+from .selectors import quarantine_held, submission_by_status_token
 from .services import (
-    RateLimited,
     message_from_submitter,
     quarantine_discard,
     quarantine_release,
@@ -59,15 +60,8 @@ def _submission_page(request, *, kind: str):
                     client=client_address(request),
                     honeypot=forms.honeypot,
                 )
-            except RateLimited as limited:
-                minutes = max(1, round(limited.retry_after / 60))
-                rate_limited = ngettext(
-                    "You have sent several forms in a short time. Please wait %(minutes)d "
-                    "minute and send it again: everything you typed is still below.",
-                    "You have sent several forms in a short time. Please wait %(minutes)d "
-                    "minutes and send it again: everything you typed is still below.",
-                    minutes,
-                ) % {"minutes": minutes}
+            except Refused as refused:
+                rate_limited = refused.message
             else:
                 return redirect("intake:received", token=receipt.status_token)
         # Browsers never re-fill a file input, so every file chosen must be chosen again.
@@ -125,16 +119,8 @@ def status(request, token: str):
                     body=form.cleaned_data["body"],
                     client=client_address(request),
                 )
-            except RateLimited:
-                summary = [
-                    (
-                        _(
-                            "You have sent several messages in a short time. Please wait and "
-                            "send it again: your message is still below."
-                        ),
-                        "id_body",
-                    )
-                ]
+            except Refused as refused:
+                summary = [(refused.message, "id_body")]
             else:
                 messages.success(request, _("Your message was sent."))
                 return redirect(reverse("intake:status", args=[token]) + "#messages")
@@ -152,7 +138,7 @@ def status(request, token: str):
 
 
 def _quarantine_judge(request):
-    if not user_may_judge_quarantine(request.user):
+    if not may_judge_quarantine(request.user):
         raise PermissionDenied
     return request.user
 
@@ -174,13 +160,13 @@ def quarantine_decide(request, pk: int, decision: str):
         raise Http404
     submission = get_object_or_404(Submission, pk=pk, quarantined=True)
     if decision == "release":
-        quarantine_release(submission=submission, by=judge, request=request)
+        quarantine_release(submission=submission, by=judge, client=client_address(request))
         messages.success(
             request,
             _("%(number)s was released for routing.") % {"number": submission.tracking_number},
         )
     else:
-        quarantine_discard(submission=submission, by=judge, request=request)
+        quarantine_discard(submission=submission, by=judge, client=client_address(request))
         messages.success(
             request, _("%(number)s was discarded.") % {"number": submission.tracking_number}
         )

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .models import CapturedEmail, CaptureFault
+
 # Messages to this domain are reported bounced, so a local run can show a bounce.
 BOUNCE_DOMAIN = "bounces.example"
 
@@ -26,8 +28,6 @@ class CaptureBackend(AnymailBaseBackend):
         return CapturePayload(message=message, defaults=defaults, backend=self)
 
     def post_to_esp(self, payload, message):
-        from .models import CapturedEmail, CaptureFault
-
         with transaction.atomic():
             fault = CaptureFault.objects.select_for_update().filter(remaining__gt=0).first()
             if fault is not None:

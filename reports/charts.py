@@ -64,9 +64,8 @@ def _bars(table: Table) -> SafeString:
         y += 16
         for i, cell in enumerate(row.cells[:series]):
             width = round(room * cell.number / biggest, 1)
-            body.append(
-                f'<rect x="0" y="{y}" width="{width}" height="14" fill="{colours[i % len(colours)]}"/>'
-            )
+            colour = colours[i % len(colours)]
+            body.append(f'<rect x="0" y="{y}" width="{width}" height="14" fill="{colour}"/>')
             body.append(
                 f'<text x="{width + 4}" y="{y + 12}" fill="#1b1b1b">{escape(cell.text())}</text>'
             )

@@ -42,7 +42,8 @@ class Period:
     def label(self) -> str:
         if self.is_whole_year:
             return str(self.start.year)
-        return f"{date_format(self.start, 'SHORT_DATE_FORMAT')}–{date_format(self.end, 'SHORT_DATE_FORMAT')}"
+        first, last = (date_format(d, "SHORT_DATE_FORMAT") for d in (self.start, self.end))
+        return f"{first}–{last}"
 
     @property
     def slug(self) -> str:

@@ -7,8 +7,8 @@ import logging
 
 from django.http import Http404
 
-from cases import roles
-from cases.permissions import user_roles
+from staff import roles
+from staff.roles import user_roles
 
 logger = logging.getLogger("candor.access")
 

@@ -99,34 +99,33 @@ def period_figures(*, period: Period) -> Figures:
     figures.received = sum(months.values())
 
     figures.by_channel = dict.fromkeys(Submission.Channel.values, 0)
-    for row in received.values("submission__channel").order_by().annotate(n=Count("id")):
-        figures.by_channel[row["submission__channel"]] = row["n"]
+    for by_channel in received.values("submission__channel").order_by().annotate(n=Count("id")):
+        figures.by_channel[by_channel["submission__channel"]] = by_channel["n"]
 
     figures.by_category = _by_category(received)
     figures.by_unit = _by_unit(received)
 
     figures.by_area = {}
-    for row in (
-        received.values("submission__service_area__name").order_by().annotate(n=Count("id"))
-    ):
-        figures.by_area[row["submission__service_area__name"] or ""] = row["n"]
+    areas = received.values("submission__service_area__name").order_by().annotate(n=Count("id"))
+    for by_area in areas:
+        figures.by_area[by_area["submission__service_area__name"] or ""] = by_area["n"]
 
     ended = ended_in(period)
     figures.endings = dict.fromkeys(ENDINGS, 0)
-    for row in ended.values("status").order_by().annotate(n=Count("id")):
-        figures.endings[row["status"]] = row["n"]
+    for ending in ended.values("status").order_by().annotate(n=Count("id")):
+        figures.endings[ending["status"]] = ending["n"]
     figures.ended = sum(figures.endings.values())
 
     figures.findings = {c: dict.fromkeys(Finding.values, 0) for c in AllegationCategory.values}
     closed = ended.filter(status=Case.Status.CLOSED)
-    for row in (
+    for finding in (
         Allegation.objects.filter(case__in=closed)
         .exclude(finding="")
         .values("category", "finding")
         .order_by()
         .annotate(n=Count("id"))
     ):
-        figures.findings.setdefault(row["category"], {})[row["finding"]] = row["n"]
+        figures.findings.setdefault(finding["category"], {})[finding["finding"]] = finding["n"]
 
     duration = ExpressionWrapper(
         F("closed_at") - F("submission__received_at"), output_field=DurationField()
@@ -144,8 +143,8 @@ def period_figures(*, period: Period) -> Figures:
     commendations = Commendation.objects.filter(
         submission__received_at__gte=first, submission__received_at__lt=after
     )
-    for row in commendations.values("employee__unit__name").order_by().annotate(n=Count("id")):
-        figures.commendations_by_unit[row["employee__unit__name"] or ""] = row["n"]
+    for by_unit in commendations.values("employee__unit__name").order_by().annotate(n=Count("id")):
+        figures.commendations_by_unit[by_unit["employee__unit__name"] or ""] = by_unit["n"]
     figures.commendations = sum(figures.commendations_by_unit.values())
     return figures
 
@@ -180,9 +179,7 @@ def _by_unit(received: QuerySet[Case]) -> dict[str, int]:
     """Complaints per unit of the roster employees they name (a complaint naming officers of
     two units counts in both), and those naming nobody the roster knows."""
     counts: dict[str, int] = {}
-    named = InvolvedEmployee.objects.filter(
-        submission__case__in=received, employee__isnull=False
-    )
+    named = InvolvedEmployee.objects.filter(submission__case__in=received, employee__isnull=False)
     for row in (
         named.values("employee__unit__name")
         .order_by()

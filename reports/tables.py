@@ -52,7 +52,10 @@ class Cell:
         return str(self.value)
 
     def json(self) -> dict:
-        return {"count" if self.kind == "count" else self.kind: self.value, "suppressed": self.mark or None}
+        return {
+            "count" if self.kind == "count" else self.kind: self.value,
+            "suppressed": self.mark or None,
+        }
 
     @property
     def number(self) -> float:
@@ -274,7 +277,9 @@ def _staff_findings(current: Figures, previous: Figures) -> Table:
         cells.append(Cell(sum(counts.values())))
         cells.append(Cell(sum(previous.findings.get(category, {}).values())))
         rows.append(Row(category, str(AllegationCategory(category).label), cells))
-    totals = [Cell(sum(current.findings.get(c, {}).get(f, 0) for c in current.findings)) for f in findings]
+    totals = [
+        Cell(sum(current.findings.get(c, {}).get(f, 0) for c in current.findings)) for f in findings
+    ]
     totals.append(Cell(sum(sum(v.values()) for v in current.findings.values())))
     totals.append(Cell(sum(sum(v.values()) for v in previous.findings.values())))
     return Table(
@@ -294,8 +299,12 @@ def _staff_findings(current: Figures, previous: Figures) -> Table:
 
 def _staff_time_to_close(current: Figures, previous: Figures) -> Table:
     def figures(f: Figures) -> list[Cell]:
-        return [Cell(f.ended), Cell(f.days_median, kind="days"), Cell(f.days_p90, kind="days"),
-                Cell(f.within_due_share, kind="share")]
+        return [
+            Cell(f.ended),
+            Cell(f.days_median, kind="days"),
+            Cell(f.days_p90, kind="days"),
+            Cell(f.within_due_share, kind="share"),
+        ]
 
     now, before = figures(current), figures(previous)
     labels = [
@@ -335,8 +344,11 @@ def public_tables(figures: Figures) -> dict:
     published = suppress(grid, row_totals=True, col_totals=True)
     tables["findings"] = {
         "rows": [
-            [c, [list(_pair(published.cell(r, j))) for j in range(len(findings))],
-             list(_pair(published.row_total(r)))]
+            [
+                c,
+                [list(_pair(published.cell(r, j))) for j in range(len(findings))],
+                list(_pair(published.row_total(r))),
+            ]
             for r, c in enumerate(categories)
         ],
         "columns": findings,
@@ -365,7 +377,11 @@ def public_table(slug: str, data: dict) -> Table:
     if slug == "findings":
         findings = data["columns"]
         rows = [
-            Row(c, str(AllegationCategory(c).label), [*(Cell(*cell) for cell in cells), Cell(*total)])
+            Row(
+                c,
+                str(AllegationCategory(c).label),
+                [*(Cell(*cell) for cell in cells), Cell(*total)],
+            )
             for c, cells, total in data["rows"]
         ]
         return Table(
@@ -374,7 +390,9 @@ def public_table(slug: str, data: dict) -> Table:
             row_heading=_("Allegation category"),
             columns=[*(str(Finding(f).label) for f in findings), _("Total")],
             rows=rows,
-            total=Row("total", _("Total"), [*(Cell(*c) for c in data["total"]), Cell(*data["grand"])]),
+            total=Row(
+                "total", _("Total"), [*(Cell(*c) for c in data["total"]), Cell(*data["grand"])]
+            ),
             chart="stacked",
             withheld_whole=data["withheld_whole"],
         )

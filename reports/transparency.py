@@ -66,9 +66,7 @@ def transparency_refresh(*, today: date | None = None) -> TransparencySnapshot:
     """Build, keep and publish the figures (the beat task's work; safe to run twice)."""
     payload = transparency_build(today=today)
     with transaction.atomic():
-        snapshot = TransparencySnapshot.objects.create(
-            generated_at=timezone.now(), payload=payload
-        )
+        snapshot = TransparencySnapshot.objects.create(generated_at=timezone.now(), payload=payload)
         stale = TransparencySnapshot.objects.values_list("pk", flat=True)[KEEP_SNAPSHOTS:]
         TransparencySnapshot.objects.filter(pk__in=list(stale)).delete()
     cache.set(CACHE_KEY, payload, timeout=None)

@@ -42,9 +42,7 @@ def summary_page(request, *, printable: bool = False):
         context["summary"] = form.error_summary()
         return render(request, "reports/summary.html", context, status=400)
     tables = summary(period=period)
-    context.update(
-        {"previous": period.year_before(), "tables": _charted(tables), "key": tables[0]}
-    )
+    context.update({"previous": period.year_before(), "tables": _charted(tables), "key": tables[0]})
     template = "reports/summary_print.html" if printable else "reports/summary.html"
     return render(request, template, context)
 

@@ -1,13 +1,14 @@
 """Which queue a submission goes to: the routing rules, first match wins."""
 
 import re
+from collections.abc import Set as AbstractSet
 
 from intake.models import Submission
 
 from .models import RoutingRule
 
 
-def rule_matches(rule: RoutingRule, submission: Submission, *, unit_ids: set[int]) -> bool:
+def rule_matches(rule: RoutingRule, submission: Submission, *, unit_ids: AbstractSet[int]) -> bool:
     """Every condition the rule sets must hold; a condition left empty holds for all."""
     if rule.is_catch_all:
         return True
@@ -30,7 +31,7 @@ def _word_in(word: str, text: str) -> bool:
     return re.search(r"\b" + re.escape(word), text, flags=re.IGNORECASE) is not None
 
 
-def rule_for(submission: Submission, *, unit_ids: set[int] = frozenset()) -> RoutingRule:
+def rule_for(submission: Submission, *, unit_ids: AbstractSet[int] = frozenset()) -> RoutingRule:
     """The first active rule, in order, that matches; the catch-all when none does."""
     rules = (
         RoutingRule.objects.filter(active=True)

@@ -11,11 +11,12 @@ from cases.models import Case
 from commendations.models import Commendation
 from commendations.services import commendation_employee_identify
 from intake.models import Submission
+from intake.outbox import routing_dispatch
+from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
+from notices.models import Notice
+from notices.services import notice_queue, notice_to_submitter
 
-from .dispatch import notice_dispatch, routing_dispatch
 from .matching import involved_match
-from .models import Notice
-from .notices import notice_queue, notice_to_submitter, notices_dispatch_on_commit
 from .rules import rule_for
 
 logger = logging.getLogger(__name__)
@@ -35,15 +36,14 @@ def submission_route(*, submission_id: int) -> Submission:
         )
         if submission.routing_state == Submission.RoutingState.DONE:
             return submission
-        place_unit_id = (
-            submission.service_area.unit_id if submission.service_area_id is not None else None
-        )
+        area = submission.service_area
+        place_unit_id = area.unit_id if area is not None else None
         involved = [
             involved_match(person, unit_id=place_unit_id)
             for person in submission.employees.select_related("employee")
         ]
         # Only a linked employee's unit counts for the rules: a guess must not pick a queue.
-        unit_ids = {person.employee.unit_id for person in involved if person.employee_id}
+        unit_ids = {person.employee.unit_id for person in involved if person.employee is not None}
         rule = rule_for(submission, unit_ids=unit_ids)
         due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
 
@@ -64,8 +64,12 @@ def submission_route(*, submission_id: int) -> Submission:
                 submission=submission,
                 defaults={"queue": rule.queue, "rule": rule, "rule_name": rule.name},
             )
-            named = next((p for p in involved if p.employee_id), None)
-            if named is not None and named.match_state == named.MatchState.MATCHED:
+            named = next((p for p in involved if p.employee is not None), None)
+            if (
+                named is not None
+                and named.employee is not None
+                and named.match_state == named.MatchState.MATCHED
+            ):
                 new_notices += commendation_employee_identify(
                     commendation=commendation, employee=named.employee
                 )

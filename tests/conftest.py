@@ -2,6 +2,12 @@ import importlib
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from staff import roles
+from staff.models import Queue
+from tests.staff import staff_member
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +35,39 @@ def run_on_commit(django_capture_on_commit_callbacks):
 def routing_defaults(transactional_db):
     """The default queues and rules, for tests on a transactional database: its flush between
     tests removes what the data migration created."""
-    from django.apps import apps
-
+    # The data migration's own function, on the models as they were when it ran.
+    state = MigrationExecutor(connection).loader.project_state(
+        ("routing", "0002_default_queues_and_rules")
+    )
     migration = importlib.import_module("routing.migrations.0002_default_queues_and_rules")
-    migration.create_defaults(apps, None)
+    migration.create_defaults(state.apps, None)
+
+
+# One staff member per role, for every room's staff pages.
+
+
+@pytest.fixture
+def investigator(db):
+    return staff_member(roles.INVESTIGATOR, "use-of-force", "bps-general", username="vic")
+
+
+@pytest.fixture
+def commander(db):
+    slugs = Queue.objects.filter(kind=Queue.Kind.BPS).values_list("slug", flat=True)
+    return staff_member(roles.BPS_COMMANDER, *slugs, username="carla")
+
+
+@pytest.fixture
+def intake_coordinator(db):
+    slugs = Queue.objects.filter(kind=Queue.Kind.BPS).values_list("slug", flat=True)
+    return staff_member(roles.INTAKE_COORDINATOR, *slugs, username="irene")
+
+
+@pytest.fixture
+def auditor(db):
+    return staff_member(roles.AUDITOR, username="audrey")
+
+
+@pytest.fixture
+def administrator(db):
+    return staff_member(roles.ADMINISTRATOR, username="adam", is_staff=True, is_superuser=True)

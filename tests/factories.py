@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from directory.models import Employee, Unit
 from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.models import Queue
+from staff.models import Queue
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -35,13 +35,18 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # The project's rooms, lowest layer first (tests/test_layers.py holds the order).
     "ops",
     "directory",
+    "staff",
+    "audit",
     "intake",
-    "routing",
+    "notices",
     "cases",
     "commendations",
     "reports",
+    "routing",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Both factors and live session limits for every page under /staff/ and /admin/.
-    "cases.middleware.StaffSessionMiddleware",
+    "staff.middleware.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -132,7 +137,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "cases/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "ops.clients.client_address"
 OTP_TOTP_ISSUER = "Candor BPS"
 # Staff sessions end after this much inactivity, and in any case this long after sign-in.
@@ -140,9 +145,9 @@ CANDOR_STAFF_IDLE_SECONDS = env.int("CANDOR_STAFF_IDLE_SECONDS", default=30 * 60
 CANDOR_STAFF_ABSOLUTE_SECONDS = env.int("CANDOR_STAFF_ABSOLUTE_SECONDS", default=10 * 3600)
 # The assignee is reminded this many days before a case falls due.
 CANDOR_DUE_REMINDER_DAYS = env.int("CANDOR_DUE_REMINDER_DAYS", default=7)
-LOGIN_URL = "staff-login"
+LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "cases:queues"
-LOGOUT_REDIRECT_URL = "staff-login"
+LOGOUT_REDIRECT_URL = "staff:login"
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -8,7 +8,7 @@ from django.test import Client
 
 from commendations.models import Commendation
 from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.models import Notice
+from notices.models import Notice
 from routing.services import submission_route
 from tests.factories import EmployeeFactory, member_of
 from tests.staff import sign_in

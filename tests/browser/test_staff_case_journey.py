@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from cases import roles
 from cases.models import Case
 from intake.models import Submission
-from routing.models import Notice, Queue
+from notices.models import Notice
+from staff import roles
+from staff.models import Queue
 from tests.cases.conftest import routed_complaint
 from tests.factories import EmployeeFactory
 from tests.staff import current_code, staff_member
@@ -77,5 +78,5 @@ def test_a_use_of_force_case_is_worked_from_sign_in_to_closed(page):
     ).exists()
     assert Notice.objects.filter(submission=submission, kind=Notice.Kind.OUTCOME).exists()
     actions = list(case.audit.values_list("action", flat=True))
-    for step in ("case.assign", "case.open", "case.findings", "case.approve", "case.close"):
+    for step in ("case.assign", "case.open", "case.record_findings", "case.approve", "case.close"):
         assert step in actions

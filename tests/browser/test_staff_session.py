@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cases import roles
+from staff import roles
 from tests.staff import staff_member
 
 from .test_staff_case_journey import sign_in

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from cases.models import AuditEvent, Case, CaseNote
+from audit.models import AuditEvent
+from cases.models import Case, CaseNote
 from intake.models import Message, Submission
-from routing.models import Notice
+from notices.models import Notice
 
 from .conftest import routed_complaint, sign_in
 
@@ -58,7 +59,7 @@ def test_an_internal_note_is_kept_and_audited(client, investigator, case):
     assert response.status_code == 302
     note = CaseNote.objects.get(case=case)
     assert note.author == investigator
-    assert AuditEvent.objects.filter(case=case, action="case.note").exists()
+    assert AuditEvent.objects.filter(case=case, action="case.add_note").exists()
 
 
 def test_a_message_reaches_the_complainant_in_their_language(
@@ -156,7 +157,7 @@ def test_a_staff_complaint_without_an_account_keeps_what_was_typed(client, intak
     ],
 )
 def test_every_case_notice_renders_and_sends_through_anymail(case, kind):
-    from routing.notices import notice_queue, notice_send
+    from notices.services import notice_queue, notice_send
 
     notice = notice_queue(
         submission=case.submission,
@@ -223,7 +224,7 @@ def test_an_allegation_is_added_from_the_page(client, investigator, case):
     )
     allegation = case.allegations.get()
     assert (allegation.category, allegation.involved) == ("discourtesy", involved)
-    assert AuditEvent.objects.filter(case=case, action="case.allegation_add").exists()
+    assert AuditEvent.objects.filter(case=case, action="case.add_allegation").exists()
 
 
 def test_the_queue_overview_query_count_does_not_grow_with_cases(

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_staff_pages_need_a_login(client):
     response = client.get(reverse("cases:queues"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("staff-login"))
+    assert response["Location"].startswith(reverse("staff:login"))
 
 
 def test_the_overview_counts_open_unassigned_and_overdue_cases(client, investigator):

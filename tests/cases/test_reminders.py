@@ -9,7 +9,7 @@ from cases import workflow
 from cases.models import Case
 from cases.services import due_reminders_queue
 from cases.tasks import due_reminders
-from routing.models import Notice
+from notices.models import Notice
 
 from .conftest import routed_complaint
 

@@ -5,10 +5,12 @@ from datetime import timedelta
 
 import pytest
 
+from audit.models import AuditEvent
 from cases import workflow
-from cases.models import AuditEvent, Case, Finding
+from cases.models import Case, Finding
 from intake.models import Submission
-from routing.models import Notice
+from notices.models import Notice
+from ops.refusals import Refused
 from tests.factories import EmployeeFactory
 
 from .conftest import routed_complaint
@@ -78,7 +80,7 @@ def test_a_step_out_of_order_is_refused_and_changes_nothing(status, step, comman
     case = use_of_force_case()
     Case.objects.filter(pk=case.pk).update(status=status)
     case.refresh_from_db()
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(Refused):
         step(case=case, version=case.version, actor=commander)
     case.refresh_from_db()
     assert case.status == status
@@ -94,33 +96,33 @@ def test_only_the_commander_approves_findings(investigator, commander):
         case=case, version=case.version, actor=investigator, findings={allegation.pk: "unfounded"}
     )
     case = workflow.case_findings_submit(case=case, version=case.version, actor=investigator)
-    with pytest.raises(workflow.WorkflowError, match="role"):
+    with pytest.raises(Refused, match="role"):
         workflow.case_approve(case=case, version=case.version, actor=investigator)
 
 
 def test_findings_cannot_be_submitted_while_an_allegation_is_undecided(investigator, commander):
     case = assigned(use_of_force_case(), investigator, commander)
     case = workflow.case_open(case=case, version=case.version, actor=investigator)
-    with pytest.raises(workflow.WorkflowError, match="every allegation"):
+    with pytest.raises(Refused, match="every allegation"):
         workflow.case_findings_submit(case=case, version=case.version, actor=investigator)
 
 
 def test_an_investigator_cannot_give_a_case_to_someone_else(investigator, commander):
     case = use_of_force_case()
-    with pytest.raises(workflow.WorkflowError, match="only to yourself"):
+    with pytest.raises(Refused, match="only to yourself"):
         workflow.case_assign(
             case=case, version=case.version, actor=investigator, assignee=commander
         )
 
 
 def test_another_investigators_case_cannot_be_opened_by_a_colleague(investigator, commander):
-    from cases import roles
+    from staff import roles
 
     from .conftest import staff_member
 
     colleague = staff_member(roles.INVESTIGATOR, "use-of-force")
     case = assigned(use_of_force_case(), investigator, commander)
-    with pytest.raises(workflow.WorkflowError, match="assigned investigator"):
+    with pytest.raises(Refused, match="assigned investigator"):
         workflow.case_open(case=case, version=case.version, actor=colleague)
 
 
@@ -143,7 +145,7 @@ def test_opening_the_case_sends_the_notice_of_complaint_to_employee_and_supervis
 
 
 def test_a_confidential_case_never_alerts_the_employee(investigator, commander, officer):
-    from cases import roles
+    from staff import roles
 
     from .conftest import staff_member
 
@@ -206,7 +208,7 @@ def test_merge_mediation_and_reopen(intake_coordinator, commander, investigator)
     )
     assert duplicate.status == Case.Status.MERGED
     assert duplicate.merged_into == original
-    with pytest.raises(workflow.WorkflowError, match="reason"):
+    with pytest.raises(Refused, match="reason"):
         workflow.case_reopen(case=duplicate, version=duplicate.version, actor=commander, reason="")
     duplicate = workflow.case_reopen(
         case=duplicate, version=duplicate.version, actor=commander, reason="Different incident."
@@ -235,7 +237,7 @@ def test_every_step_leaves_an_audit_event_with_who_and_what(investigator, comman
     assert ("case.assign", "carla") in actions
     assert ("case.open", "vic") in actions
     assert ("case.extend", "carla") in actions
-    assert ("notice.queued", "vic") in actions  # the status update to the complainant
+    assert ("notice.queue", "vic") in actions  # the status update to the complainant
 
 
 def test_an_extension_moves_the_due_date_and_keeps_the_reason(commander):
@@ -252,7 +254,7 @@ def test_an_extension_moves_the_due_date_and_keeps_the_reason(commander):
 
 def test_only_the_commander_extends_a_due_date(investigator):
     case = use_of_force_case()
-    with pytest.raises(workflow.WorkflowError, match="commander"):
+    with pytest.raises(Refused, match="commander"):
         workflow.case_due_extend(
             case=case,
             version=case.version,
@@ -266,11 +268,12 @@ def test_a_change_made_on_a_stale_version_is_refused(investigator, commander):
     case = use_of_force_case()
     seen_version = case.version
     workflow.case_assign(case=case, version=seen_version, actor=commander, assignee=investigator)
-    with pytest.raises(workflow.CaseChanged):
+    with pytest.raises(Refused) as refused:
         workflow.case_assign(
             case=case, version=seen_version, actor=investigator, assignee=investigator
         )
-    with pytest.raises(workflow.CaseChanged):
+    assert refused.value.conflict
+    with pytest.raises(Refused, match="Someone else changed this case"):
         workflow.case_due_extend(
             case=case,
             version=seen_version,
@@ -281,39 +284,3 @@ def test_a_change_made_on_a_stale_version_is_refused(investigator, commander):
     case.refresh_from_db()
     assert case.assignee == investigator
     assert case.extensions.count() == 0
-
-
-def test_the_audit_trail_cannot_be_edited_or_deleted(commander):
-    case = use_of_force_case()
-    workflow.case_triage(case=case, version=case.version, actor=commander)
-    event = AuditEvent.objects.get(case=case, action="case.triage")
-    event.action = "something else"
-    with pytest.raises(ValueError, match="append-only"):
-        event.save()
-    with pytest.raises(ValueError, match="append-only"):
-        event.delete()
-
-
-def test_bulk_changes_to_the_audit_trail_are_refused(commander):
-    case = use_of_force_case()
-    workflow.case_triage(case=case, version=case.version, actor=commander)
-    with pytest.raises(ValueError, match="append-only"):
-        AuditEvent.objects.filter(case=case).update(action="x")
-    with pytest.raises(ValueError, match="append-only"):
-        AuditEvent.objects.filter(case=case).delete()
-
-
-def test_the_database_refuses_to_change_the_audit_trail(commander):
-    from django.db import DatabaseError, connection, transaction
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's")
-    case = use_of_force_case()
-    workflow.case_triage(case=case, version=case.version, actor=commander)
-    for statement in ("UPDATE cases_auditevent SET action = 'x'", "DELETE FROM cases_auditevent"):
-        with (
-            pytest.raises(DatabaseError, match="append-only"),
-            transaction.atomic(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(statement)

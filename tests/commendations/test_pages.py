@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from commendations.models import Commendation
 from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.models import Notice
+from notices.models import Notice
 from routing.services import submission_route
 from tests.factories import EmployeeFactory, member_of
 from tests.staff import sign_in
@@ -40,7 +40,7 @@ def officer():
 def test_the_inbox_needs_a_login(client):
     response = client.get(reverse("commendations:inbox"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("staff-login"))
+    assert response["Location"].startswith(reverse("staff:login"))
 
 
 def test_only_members_of_the_chiefs_office_see_its_commendations(client):
@@ -88,7 +88,7 @@ def test_staff_confirm_a_candidate_and_the_notices_go_out(client, chief, officer
     commendation.refresh_from_db()
     assert commendation.employee == officer
     assert Notice.objects.filter(kind="commendation_employee", employee=officer).exists()
-    assert AuditEvent.objects.filter(action="commendation.viewed", actor=chief).exists()
+    assert AuditEvent.objects.filter(action="commendation.view", actor=chief).exists()
 
 
 def test_an_unknown_badge_number_is_explained_and_kept_in_the_field(client, chief):

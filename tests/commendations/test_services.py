@@ -1,8 +1,7 @@
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 
-from cases.models import AuditEvent
+from audit.models import AuditEvent
 from commendations.models import Commendation
 from commendations.services import (
     commendation_citizen_tell,
@@ -11,8 +10,9 @@ from commendations.services import (
     commendation_share_mark,
 )
 from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.models import Notice, PaperLetter
-from routing.notices import notice_send
+from notices.models import Notice, PaperLetter
+from notices.services import notice_send
+from ops.refusals import Refused
 from routing.services import submission_route
 from tests.factories import EmployeeFactory, UserFactory, member_of
 
@@ -95,7 +95,7 @@ def test_confirming_the_employee_sends_the_notices_and_is_audited(officer):
     assert (involved.employee, involved.match_state) == (officer, "confirmed")
     kinds = set(Notice.objects.values_list("kind", flat=True))
     assert {"commendation_employee", "commendation_supervisor"} <= kinds
-    assert AuditEvent.objects.get(action="commendation.employee_confirmed").actor == chief
+    assert AuditEvent.objects.get(action="commendation.confirm_employee").actor == chief
 
 
 def test_confirming_twice_sends_each_notice_once(officer):
@@ -109,7 +109,7 @@ def test_confirming_twice_sends_each_notice_once(officer):
 def test_an_inactive_employee_cannot_be_confirmed(officer):
     officer.active = False
     officer.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         commendation_employee_confirm(
             commendation=compliment(), employee=officer, actor=UserFactory()
         )
@@ -127,13 +127,13 @@ def test_a_bounced_commendation_is_resent_to_a_corrected_address(officer):
     assert resent.state == Notice.State.QUEUED
     send_all()
     assert "ana.morales@police.example" in recipients()
-    assert commendation.submission.audit.filter(action="commendation.notice_resent").exists()
+    assert commendation.submission.audit.filter(action="commendation.resend_notice").exists()
 
 
 def test_a_notice_that_was_delivered_is_not_resent(officer):
     compliment(employees=[{"badge": "1003"}])
     notice = Notice.objects.get(kind="commendation_employee")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         commendation_notice_resend(notice=notice, email="x@police.example", actor=UserFactory())
 
 
@@ -162,13 +162,13 @@ def test_a_citizen_without_email_is_told_by_a_paper_letter(officer):
 
 
 def test_the_citizen_is_told_only_once_the_employee_is_known():
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         commendation_citizen_tell(commendation=compliment(), actor=UserFactory())
 
 
 def test_sharing_publicly_needs_the_submitters_permission(officer):
     refused = compliment()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         commendation_share_mark(commendation=refused, shared=True, actor=UserFactory())
     allowed = compliment(share_publicly=True)
     commendation_share_mark(commendation=allowed, shared=True, actor=UserFactory())

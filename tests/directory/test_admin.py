@@ -40,11 +40,11 @@ def test_employees_cannot_be_deleted_from_the_admin(admin_client):
         "directory_unit",
         "directory_servicearea",
         "directory_employee",
-        "routing_queue",
+        "staff_queue",
         "routing_routingrule",
-        "routing_notice",
-        "routing_deliveryevent",
-        "routing_paperletter",
+        "notices_notice",
+        "notices_deliveryevent",
+        "notices_paperletter",
         "commendations_commendation",
     ],
 )
@@ -53,7 +53,7 @@ def test_admin_lists_open(admin_client, name):
 
 
 def test_the_notice_admin_shows_delivery_facts_but_not_what_the_email_says(admin_client):
-    from routing.models import Notice
+    from notices.models import Notice
     from routing.services import submission_route
     from tests.factories import complaint
 
@@ -61,7 +61,7 @@ def test_the_notice_admin_shows_delivery_facts_but_not_what_the_email_says(admin
     submission_route(submission_id=submission.pk)
     notice = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
     Notice.objects.filter(pk=notice.pk).update(context={"allegations": "SECRET-ALLEGATION"})
-    page = admin_client.get(reverse("admin:routing_notice_change", args=[notice.pk]))
+    page = admin_client.get(reverse("admin:notices_notice_change", args=[notice.pk]))
     text = page.content.decode()
     assert page.status_code == 200
     assert "dana@example.com" in text

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from demo.seed import DEMO_ROSTER
 from directory.models import Employee, Unit
 from directory.services import roster_import
-from ops.demo import DEMO_ROSTER
 
 pytestmark = pytest.mark.django_db
 

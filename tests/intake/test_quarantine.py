@@ -1,10 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from cases.models import AuditEvent
-from cases.roles import BPS_COMMANDER, INTAKE_COORDINATOR, INVESTIGATOR
+from audit.models import AuditEvent
 from intake.models import Submission
 from intake.services import SubmissionData, submission_create
+from staff.roles import BPS_COMMANDER, INTAKE_COORDINATOR, INVESTIGATOR
 from tests.factories import UserFactory
 from tests.staff import sign_in
 
@@ -68,7 +68,7 @@ def test_release_routes_it_and_records_who_did(client, run_on_commit):
     assert submission.quarantine_decided_by == judge
     assert len(callbacks) == 1  # routing dispatched after commit
     assert submission.routing_state == Submission.RoutingState.QUEUED
-    assert AuditEvent.objects.get(submission=submission).action == "quarantine_released"
+    assert AuditEvent.objects.get(submission=submission).action == "quarantine.release"
 
 
 def test_discard_keeps_it_numbered_and_never_routes_it(client, run_on_commit):

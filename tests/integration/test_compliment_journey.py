@@ -5,8 +5,8 @@ import pytest
 
 from commendations.models import Commendation
 from intake.services import EmployeeData, SubmissionData, submission_create
+from notices.models import Notice
 from ops.models import CapturedEmail
-from routing.models import Notice
 from tests.factories import EmployeeFactory, member_of
 
 from .conftest import wait_for

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from cases.models import Case
 from intake.models import Submission
+from intake.outbox import routing_dispatch
+from notices.dispatch import notice_dispatch
+from notices.models import Notice
 from ops.models import CapturedEmail, CaptureFault
-from routing.dispatch import notice_dispatch, routing_dispatch
-from routing.models import Notice
 from routing.services import sweep
 from tests.factories import complaint, complaint_post, form_key, member_of
 

@@ -6,9 +6,9 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cases.models import Case
-from cases.roles import INTAKE_COORDINATOR
 from intake.models import Submission
 from ops.models import CapturedEmail
+from staff.roles import INTAKE_COORDINATOR
 from tests.factories import UserFactory, complaint_post, form_key
 from tests.staff import sign_in
 

@@ -8,11 +8,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import roles
 from cases.models import Case
 from intake.models import Submission
+from notices.models import Notice
 from ops.models import CapturedEmail
-from routing.models import Notice
+from staff import roles
 from tests.factories import complaint_post, form_key, member_of
 from tests.staff import current_code
 
@@ -61,8 +61,8 @@ def test_a_complaint_from_the_public_form_reaches_the_investigators_queue(client
     investigator.groups.add(Group.objects.get_or_create(name=roles.INVESTIGATOR)[0])
     TOTPDevice.objects.create(user=investigator, name="phone")
     password = {"username": "vic", "password": "correct horse battery staple"}
-    assert client.post(reverse("staff-login"), password).status_code == 302
-    code = client.post(reverse("staff-verify"), {"token": current_code(investigator)})
+    assert client.post(reverse("staff:login"), password).status_code == 302
+    code = client.post(reverse("staff:verify"), {"token": current_code(investigator)})
     assert code.status_code == 302
     page = client.get(reverse("cases:list"), {"queue": case.queue_id}).content.decode()
     assert submission.tracking_number in page

@@ -1,7 +1,8 @@
 import pytest
 from django.test import RequestFactory
 
-from cases.audit import audit_record
+from audit.services import audit_record
+from ops.clients import client_address
 from tests.factories import complaint
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +13,7 @@ def test_the_audit_trail_records_the_client_behind_a_trusted_proxy(settings):
     request = RequestFactory().get(
         "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7"
     )
-    request.user = type("Anonymous", (), {"is_authenticated": False})()
-    event = audit_record(action="case.view", submission=complaint().submission, request=request)
+    event = audit_record(
+        action="case.view", submission=complaint().submission, client=client_address(request)
+    )
     assert event.ip_address == "198.51.100.7"  # the proxy saw it; 1.2.3.4 was written by the client

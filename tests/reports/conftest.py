@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from cases import roles
 from cases.models import Allegation, Case
 from commendations.models import Commendation
 from directory.models import ServiceArea
 from intake.services import EmployeeData, SubmissionData, submission_create
 from routing.services import submission_route
+from staff import roles
 from tests.factories import complaint
 from tests.staff import sign_in, staff_member
 
@@ -63,13 +63,18 @@ def received_case(
     involved = list(submission.employees.all())
     for category, finding in (findings or {}).items():
         Allegation.objects.create(
-            case=case, category=category, finding=finding, involved=involved[0] if involved else None
+            case=case,
+            category=category,
+            finding=finding,
+            involved=involved[0] if involved else None,
         )
     case.refresh_from_db()
     return case
 
 
-def commendation_received(*, on: datetime, badge: str | None = None, share: bool = False, text: str = "She helped me.") -> Commendation:
+def commendation_received(
+    *, on: datetime, badge: str | None = None, share: bool = False, text: str = "She helped me."
+) -> Commendation:
     receipt = submission_create(
         data=SubmissionData(
             kind="compliment",

@@ -24,8 +24,13 @@ def officers(db):
 
 def test_complaints_received_count_by_month_channel_category_unit_and_area(officers):
     received_case(on=at(2025, 1, 5), categories=["use_of_force"], employees=["5101"])
-    received_case(on=at(2025, 1, 20), channel="phone", categories=["use_of_force", "bias"],
-                  employees=["5101", "5102"], area="City of Jennings")
+    received_case(
+        on=at(2025, 1, 20),
+        channel="phone",
+        categories=["use_of_force", "bias"],
+        employees=["5101", "5102"],
+        area="City of Jennings",
+    )
     received_case(on=at(2025, 3, 2), categories=[], area="City of Jennings")
     received_case(on=at(2024, 12, 31, 23), categories=["discourtesy"])  # the year before
     duplicate = received_case(on=at(2025, 3, 3), ended=Case.Status.MERGED, days_to_close=1)
@@ -62,10 +67,20 @@ def test_recorded_allegations_take_the_place_of_the_categories_chosen(officers):
 
 def test_endings_findings_and_time_to_close_count_the_cases_that_ended_in_the_period(officers):
     # Received in 2024, closed in 2025: counted in 2025's outcomes.
-    received_case(on=at(2024, 12, 1), ended=Case.Status.CLOSED, days_to_close=40, due_days=30,
-                  employees=["5101"], findings={"use_of_force": "sustained", "discourtesy": "unfounded"})
-    received_case(on=at(2025, 1, 1), ended=Case.Status.CLOSED, days_to_close=10,
-                  findings={"use_of_force": "not_sustained"})
+    received_case(
+        on=at(2024, 12, 1),
+        ended=Case.Status.CLOSED,
+        days_to_close=40,
+        due_days=30,
+        employees=["5101"],
+        findings={"use_of_force": "sustained", "discourtesy": "unfounded"},
+    )
+    received_case(
+        on=at(2025, 1, 1),
+        ended=Case.Status.CLOSED,
+        days_to_close=10,
+        findings={"use_of_force": "not_sustained"},
+    )
     received_case(on=at(2025, 2, 1), ended=Case.Status.MEDIATED, days_to_close=20)
     received_case(on=at(2025, 3, 1), ended=Case.Status.REFERRED, days_to_close=30)
     received_case(on=at(2025, 4, 1))  # still open
@@ -96,13 +111,19 @@ def test_commendations_count_by_the_unit_of_the_employee(officers):
 
 
 def test_a_period_is_read_in_a_fixed_number_of_queries(officers, django_assert_num_queries):
-    received_case(on=at(2025, 1, 5), employees=["5101"], ended=Case.Status.CLOSED,
-                  days_to_close=3, findings={"bias": "sustained"})
+    received_case(
+        on=at(2025, 1, 5),
+        employees=["5101"],
+        ended=Case.Status.CLOSED,
+        days_to_close=3,
+        findings={"bias": "sustained"},
+    )
     with django_assert_num_queries(11) as captured:
         period_figures(period=Period.year(2025))
     for n in range(10):
-        received_case(on=at(2025, 1 + n, 5), employees=["5102"], ended=Case.Status.MEDIATED,
-                      days_to_close=n)
+        received_case(
+            on=at(2025, 1 + n, 5), employees=["5102"], ended=Case.Status.MEDIATED, days_to_close=n
+        )
         commendation_received(on=at(2025, 2, 2), badge="5101")
     with django_assert_num_queries(len(captured.captured_queries)):
         period_figures(period=Period.year(2025))

@@ -6,8 +6,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from cases import roles
 from cases.models import Case
+from staff import roles
 
 from .conftest import at, received_case, sign_in, staff_member
 
@@ -39,14 +39,19 @@ def test_the_summary_needs_both_factors(client, commander):
     response = client.get(reverse("reports:summary"))
     assert response.status_code == 302
     client.force_login(commander)
-    assert client.get(reverse("reports:summary"))["Location"].startswith(reverse("staff-verify"))
+    assert client.get(reverse("reports:summary"))["Location"].startswith(reverse("staff:verify"))
 
 
 def test_the_summary_sets_the_period_beside_the_year_before_with_a_chart_per_table(
     client, commander
 ):
-    received_case(on=at(2025, 3, 2), categories=["use_of_force"], ended=Case.Status.CLOSED,
-                  days_to_close=12, findings={"use_of_force": "sustained"})
+    received_case(
+        on=at(2025, 3, 2),
+        categories=["use_of_force"],
+        ended=Case.Status.CLOSED,
+        days_to_close=12,
+        findings={"use_of_force": "sustained"},
+    )
     received_case(on=at(2024, 3, 9), categories=["bias"])
     sign_in(client, commander)
     response = client.get(reverse("reports:summary"), {"year": "2025"})
@@ -58,12 +63,14 @@ def test_the_summary_sets_the_period_beside_the_year_before_with_a_chart_per_tab
     assert month.columns == ["2025", "2024"]
     march = next(row for row in month.rows if row.key == "2025-03")
     assert [cell.value for cell in march.cells] == [1, 1]
-    categories = {row.key: [c.value for c in row.cells] for row in tables["received-by-category"].rows}
+    categories = {
+        row.key: [c.value for c in row.cells] for row in tables["received-by-category"].rows
+    }
     assert categories["use_of_force"] == [1, 0] and categories["bias"] == [0, 1]
     assert tables["time-to-close"].rows[1].cells[0].value == 12.0
     # Each drawn table has its SVG, labelled as a picture of the table beside it.
     assert page.count('<svg class="chart"') == sum(1 for t in tables.values() if t.chart and t.rows)
-    assert 'role="img"' in page and "<table class=\"report\">" in page
+    assert 'role="img"' in page and '<table class="report">' in page
     assert reverse("reports:summary-csv", args=["findings"]) + "?year=2025" in page
 
 
@@ -88,7 +95,9 @@ def test_a_date_range_is_compared_with_the_same_days_a_year_before(client, audit
         ({"start": "2001-01-01", "end": "2025-04-01"}, "end", "ten years or less"),
     ],
 )
-def test_a_bad_period_is_explained_and_what_was_typed_is_kept(client, commander, query, field, message):
+def test_a_bad_period_is_explained_and_what_was_typed_is_kept(
+    client, commander, query, field, message
+):
     sign_in(client, commander)
     response = client.get(reverse("reports:summary"), query)
     assert response.status_code == 400
@@ -137,13 +146,19 @@ def test_the_summary_page_is_read_in_a_fixed_number_of_queries(
     client, commander, django_assert_max_num_queries, django_assert_num_queries
 ):
     sign_in(client, commander)
-    received_case(on=at(2025, 1, 5), ended=Case.Status.CLOSED, days_to_close=4,
-                  findings={"bias": "sustained"})
+    received_case(
+        on=at(2025, 1, 5), ended=Case.Status.CLOSED, days_to_close=4, findings={"bias": "sustained"}
+    )
     with django_assert_max_num_queries(40) as few:
         client.get(reverse("reports:summary"), {"year": 2025})
     for n in range(8):
-        received_case(on=at(2025, 2 + n, 5), categories=["use_of_force", "bias"],
-                      ended=Case.Status.CLOSED, days_to_close=n, findings={"bias": "unfounded"})
+        received_case(
+            on=at(2025, 2 + n, 5),
+            categories=["use_of_force", "bias"],
+            ended=Case.Status.CLOSED,
+            days_to_close=n,
+            findings={"bias": "unfounded"},
+        )
         received_case(on=at(2024, 2 + n, 5), channel="letter", area=f"Area {n}")
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("reports:summary"), {"year": 2025})

@@ -41,15 +41,11 @@ def believable_tables(published):
     if published.publishes_row_totals:
         for r in range(rows):
             item = ("row", r, -1)
-            line_bounds[item] = reader_bounds(
-                published.mark(item), published.row_totals[r], big
-            )
+            line_bounds[item] = reader_bounds(published.mark(item), published.row_totals[r], big)
     if published.publishes_col_totals:
         for c in range(cols):
             item = ("col", -1, c)
-            line_bounds[item] = reader_bounds(
-                published.mark(item), published.col_totals[c], big
-            )
+            line_bounds[item] = reader_bounds(published.mark(item), published.col_totals[c], big)
     order = list(cell_bounds)
     values: dict[tuple[int, int], int] = {}
 
@@ -110,7 +106,11 @@ def assert_nothing_can_be_worked_out(published):
 
 
 def assert_marks_are_honest(published):
-    items = [("cell", r, c) for r in range(len(published.cells)) for c in range(len(published.col_totals))]
+    items = [
+        ("cell", r, c)
+        for r in range(len(published.cells))
+        for c in range(len(published.col_totals))
+    ]
     if published.publishes_row_totals:
         items += [("row", r, -1) for r in range(len(published.cells))]
     if published.publishes_col_totals:

@@ -35,14 +35,23 @@ def last_year(db):
     unit = UnitFactory(code="north", name="North County Precinct")
     EmployeeFactory(dsn="5101", unit=unit, first_name="Gregor", last_name="Wexley")
     for month in range(1, 13):
-        received_case(on=at(THIS_YEAR - 1, month, 3), employees=["5101"],
-                      submitter_name="Rosalind Quibble", narrative="Rosalind Quibble here.")
+        received_case(
+            on=at(THIS_YEAR - 1, month, 3),
+            employees=["5101"],
+            submitter_name="Rosalind Quibble",
+            narrative="Rosalind Quibble here.",
+        )
     for month in (2, 5, 8):
         received_case(on=at(THIS_YEAR - 1, month, 9), channel="phone")
-    commendation_received(on=at(THIS_YEAR - 1, 4, 1), badge="5101", share=True,
-                          text="He walked me home in the storm.")
-    commendation_received(on=at(THIS_YEAR - 1, 4, 2), badge="5101", share=False,
-                          text="Private thanks, not for the web.")
+    commendation_received(
+        on=at(THIS_YEAR - 1, 4, 1), badge="5101", share=True, text="He walked me home in the storm."
+    )
+    commendation_received(
+        on=at(THIS_YEAR - 1, 4, 2),
+        badge="5101",
+        share=False,
+        text="Private thanks, not for the web.",
+    )
     return THIS_YEAR - 1
 
 
@@ -71,9 +80,14 @@ def test_small_counts_read_fewer_than_five_and_their_complement_is_withheld(clie
 
 
 def test_no_employee_or_complainant_is_named_anywhere(client, last_year):
-    urls = [reverse("transparency:year", args=[last_year]), reverse("transparency:json", args=[last_year])]
-    urls += [reverse("transparency:csv", args=[last_year, slug]) for slug in
-             ["received-by-unit", "commendations-by-unit", "received-by-month"]]
+    urls = [
+        reverse("transparency:year", args=[last_year]),
+        reverse("transparency:json", args=[last_year]),
+    ]
+    urls += [
+        reverse("transparency:csv", args=[last_year, slug])
+        for slug in ["received-by-unit", "commendations-by-unit", "received-by-month"]
+    ]
     for url in urls:
         body = client.get(url).content.decode("utf-8-sig")
         for name in ["Wexley", "Gregor", "Rosalind", "Quibble", "5101"]:
@@ -109,8 +123,15 @@ def test_every_table_downloads_as_json(client, last_year):
 
 def test_the_data_dictionary_explains_every_table(client, last_year):
     text = client.get(reverse("transparency:dictionary")).content.decode()
-    for slug in ["received-by-month", "received-by-category", "findings", "time-to-close",
-                 "commendations-by-unit", "fewer_than_5", "withheld"]:
+    for slug in [
+        "received-by-month",
+        "received-by-category",
+        "findings",
+        "time-to-close",
+        "commendations-by-unit",
+        "fewer_than_5",
+        "withheld",
+    ]:
         assert slug in text
 
 
@@ -123,17 +144,24 @@ def test_the_page_reads_in_spanish_and_bosnian(client, last_year, language, phra
     assert phrase in response.content.decode()
 
 
-def test_a_crowd_of_readers_costs_the_database_nothing(client, last_year, django_assert_num_queries):
+def test_a_crowd_of_readers_costs_the_database_nothing(
+    client, last_year, django_assert_num_queries
+):
     transparency_refresh()
     url = reverse("transparency:year", args=[last_year])
-    for target in [url, reverse("transparency:json", args=[last_year]),
-                   reverse("transparency:csv", args=[last_year, "findings"])]:
+    for target in [
+        url,
+        reverse("transparency:json", args=[last_year]),
+        reverse("transparency:csv", args=[last_year, "findings"]),
+    ]:
         with django_assert_num_queries(0):
             for _ in range(3):
                 assert client.get(target).status_code == 200
 
 
-def test_after_a_restart_the_cache_refills_from_the_last_snapshot(last_year, django_assert_num_queries):
+def test_after_a_restart_the_cache_refills_from_the_last_snapshot(
+    last_year, django_assert_num_queries
+):
     published = transparency_refresh()
     cache.delete(CACHE_KEY)
     with django_assert_num_queries(1):
@@ -148,7 +176,10 @@ def test_the_beat_task_publishes_new_figures_and_keeps_a_few_snapshots(last_year
     assert TransparencySnapshot.objects.count() == 10
     before = transparency_payload()["years"][str(last_year)]["tables"]["received-by-month"]["total"]
     received_case(on=at(last_year, 6, 6))
-    assert transparency_payload()["years"][str(last_year)]["tables"]["received-by-month"]["total"] == before
+    assert (
+        transparency_payload()["years"][str(last_year)]["tables"]["received-by-month"]["total"]
+        == before
+    )
     refresh_transparency()
     after = transparency_payload()["years"][str(last_year)]["tables"]["received-by-month"]["total"]
     assert after == [before[0] + 1, ""]

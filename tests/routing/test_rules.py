@@ -3,10 +3,12 @@ from django.contrib.admin.sites import site
 from django.db.models.deletion import ProtectedError
 from django.test import RequestFactory
 
+from cases.models import Priority
 from directory.models import ServiceArea
-from routing.models import Priority, Queue, RoutingRule
+from routing.models import RoutingRule
 from routing.rules import rule_for
 from routing.services import submission_route
+from staff.models import Queue
 from tests.factories import EmployeeFactory, UnitFactory, UserFactory, complaint
 
 pytestmark = pytest.mark.django_db

@@ -1,16 +1,15 @@
 from datetime import timedelta
 
 import pytest
-from anymail.exceptions import AnymailRecipientsRefused
 from django.core import mail
 from django.utils import timezone
 
 from cases.models import Case
 from commendations.models import Commendation
 from intake.models import Submission
-from ops.models import CapturedEmail, CaptureFault
-from routing.models import Notice, RoutingRule
-from routing.notices import TransientSendError, notice_send
+from notices.models import Notice
+from notices.services import notice_send
+from routing.models import RoutingRule
 from routing.services import submission_route, sweep
 from tests.factories import EmployeeFactory, complaint, member_of
 
@@ -94,43 +93,6 @@ def test_acknowledgement_is_in_the_submitters_language_with_the_status_link():
     assert f"/status/{receipt.status_token}/" in message.body
     html = message.alternatives[0][0]
     assert f"/status/{receipt.status_token}/" in html
-
-
-def test_provider_fault_keeps_the_notice_queued_and_says_when_to_retry(settings):
-    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
-    CaptureFault.objects.create(remaining=1, status_code=503)
-    submission = complaint(submitter_email="resident@example.com").submission
-    submission_route(submission_id=submission.pk)
-    notice = Notice.objects.get()
-
-    with pytest.raises(TransientSendError) as raised:
-        notice_send(notice_id=notice.pk)
-    notice.refresh_from_db()
-    assert notice.state == Notice.State.QUEUED
-    assert notice.attempts == 1
-    assert "503" in notice.last_error
-    assert raised.value.retry_in == 30
-    assert notice.dispatched_at > timezone.now()  # the sweeper waits for the retry
-
-    assert notice_send(notice_id=notice.pk) == Notice.State.SENT
-    notice.refresh_from_db()
-    captured = CapturedEmail.objects.get()
-    assert notice.provider_message_id == captured.message_id
-    assert captured.to == ["resident@example.com"]
-
-
-def test_refused_recipient_fails_the_notice_for_good(monkeypatch):
-    submission = complaint(submitter_email="nobody@invalid.example").submission
-    submission_route(submission_id=submission.pk)
-    notice = Notice.objects.get()
-
-    def refuse(self, fail_silently=False):
-        raise AnymailRecipientsRefused("all recipients refused")
-
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
-    assert notice_send(notice_id=notice.pk) == Notice.State.FAILED
-    notice.refresh_from_db()
-    assert notice.state == Notice.State.FAILED
 
 
 def test_sweep_dispatches_submissions_left_pending_and_notices_left_queued():

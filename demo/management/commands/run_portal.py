@@ -1,0 +1,109 @@
+"""`make run`: the web server, a Celery worker and Celery beat, together, until Ctrl-C."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET, STAFF
+
+
+class Command(BaseCommand):
+    help = "Start the portal (web, worker, beat) and print where everything is."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default=os.environ.get("CANDOR_ADDR", "127.0.0.1:8000"))
+
+    def handle(self, *args, addr: str, **options):
+        python = sys.executable
+        base = f"http://{addr}"
+        commands = {
+            "web": [python, "manage.py", "runserver", addr, "--noreload"],
+            "worker": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+            ],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "-l",
+                "info",
+                "-s",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            ],
+        }
+        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+            for folder in ("out", "control", "processed"):
+                (settings.CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+        # A SIGTERM (from a process manager or `kill`) stops the children as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        self._banner(base)
+        try:
+            while True:
+                for name, process in processes.items():
+                    if process.poll() is not None:
+                        self.stderr.write(
+                            f"{name} stopped (exit {process.returncode}); stopping the rest"
+                        )
+                        return
+                time.sleep(1)
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping…")
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes.values():
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            self.stdout.write("Stopped.")
+
+    def _banner(self, base: str):
+        database = settings.DATABASES["default"]
+        db = database["ENGINE"].rsplit(".", 1)[-1] + f" ({database['NAME']})"
+        broker = settings.CELERY_BROKER_URL.split("@")[-1]
+        lines = [
+            "",
+            "Candor is running.",
+            f"  Public portal:     {base}/",
+            f"  Staff workspace:   {base}/staff/",
+            f"  Commendations:     {base}/staff/commendations/ (Chief's office)",
+            f"  Letters to post:   {base}/staff/letters/",
+            f"  Administration:    {base}/admin/",
+            f"  Health:            {base}/healthz",
+            f"  Emails sent:       {base}/dev/mailbox/"
+            if settings.CANDOR_DEV_MAILBOX
+            else f"  Emails sent by:    {settings.EMAIL_BACKEND}",
+            f"  Database:          {db}",
+            f"  Broker:            {broker}",
+            f"  Demo logins (password {DEMO_PASSWORD}):",
+            *[f"    {username:<13} {role}" for username, _f, _l, role, _q in STAFF],
+            f"  Second factor: add the key {DEMO_TOTP_SECRET} to an authenticator app,",
+            "    or run `.venv/bin/python manage.py staff_otp_code <username>` for the code.",
+            "  Press Ctrl-C to stop.",
+            "",
+        ]
+        self.stdout.write("\n".join(lines))
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,15 @@
+"""Reading notices' records for staff pages."""
+
+from django.db.models import QuerySet
+
+from .models import PaperLetter
+from .permissions import letters_visible_to
+
+
+def letters_for(user) -> QuerySet[PaperLetter]:
+    """The paper letters the user may see, those still to post first."""
+    return (
+        letters_visible_to(user)
+        .select_related("notice", "submission")
+        .order_by("state", "created_at", "id")
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notices"
+urlpatterns = [
+    path("notices/acknowledge/<str:token>/", views.acknowledge, name="acknowledge"),
+    path("staff/letters/", views.letters, name="letters"),
+    path("staff/letters/<int:pk>/", views.letter, name="letter"),
+    path("staff/letters/<int:pk>/posted/", views.letter_posted, name="letter-posted"),
+]

@@ -1,0 +1,31 @@
+"""Staff roles, as Django groups. What each may do is decided by the permissions.py of the room
+the work is in (cases/permissions.py for case work)."""
+
+from django.utils.translation import gettext_lazy as _
+
+INTAKE_COORDINATOR = "Intake coordinator"
+INVESTIGATOR = "Investigator"
+BPS_COMMANDER = "BPS commander"
+CHIEFS_OFFICE = "Chief's office"
+AUDITOR = "Auditor"
+ADMINISTRATOR = "Administrator"
+
+ROLES = {
+    INTAKE_COORDINATOR: _("Triages every BPS queue and assigns cases."),
+    INVESTIGATOR: _("Works the cases of the queues they belong to."),
+    BPS_COMMANDER: _("Everything in BPS; approves findings and extends deadlines."),
+    CHIEFS_OFFICE: _("Receives commendations and closes their loop."),
+    AUDITOR: _("Reads everything, changes nothing."),
+    ADMINISTRATOR: _("Roster, queues, rules and users; no case content."),
+}
+
+
+def user_roles(user) -> set[str]:
+    """The user's role names, read once per request."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_candor_roles", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._candor_roles = cached
+    return cached

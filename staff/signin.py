@@ -1,0 +1,173 @@
+"""Staff sign-in: password (django-axes counts failures by username and address), then a TOTP
+code (django-otp), or enrolment of an authenticator app for a user who has none yet. The
+session is renewed at each step, and every outcome is logged."""
+
+import base64
+import logging
+import time
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ops.clients import client_address
+
+logger = logging.getLogger("candor.access")
+
+SESSION_LOGIN_AT = "staff_login_at"
+SESSION_SEEN_AT = "staff_seen_at"
+
+
+@receiver(user_logged_in)
+def _log_login(sender, request, user, **kwargs):
+    logger.info("password accepted for user %s from %s", user.pk, client_address(request))
+
+
+@receiver(user_login_failed)
+def _log_failure(sender, credentials, request=None, **kwargs):
+    logger.warning(
+        "sign-in failed for %r from %s", credentials.get("username"), client_address(request)
+    )
+
+
+class StaffLoginView(auth_views.LoginView):
+    """The first factor. Success leads to the second factor, never straight to a staff page."""
+
+    template_name = "staff/login.html"
+    redirect_authenticated_user = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # django.contrib.auth.login renews the session key
+        now = int(time.time())
+        self.request.session[SESSION_LOGIN_AT] = now
+        self.request.session[SESSION_SEEN_AT] = now
+        return response
+
+    def get_success_url(self):
+        return _with_next(reverse("staff:verify"), self.get_redirect_url())
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_token(self):
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit():
+            raise forms.ValidationError(_("The code is the six digits your app shows."))
+        return token
+
+
+@never_cache
+def verify(request):
+    """The second factor: a code from the user's confirmed authenticator device."""
+    if not request.user.is_authenticated:
+        return redirect("staff:login")
+    if not list(devices_for_user(request.user, confirmed=True)):
+        return redirect(_with_next(reverse("staff:enrol"), request.GET.get("next")))
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            _second_factor_done(request, device)
+            return HttpResponseRedirect(_safe_next(request))
+        logger.warning(
+            "second factor refused for user %s from %s",
+            request.user.pk,
+            client_address(request),
+        )
+        form.add_error(
+            "token",
+            _("That code was not accepted. Wait for a new code in your app and try again."),
+        )
+    return render(request, "staff/verify.html", {"form": form, "next": _safe_next(request)})
+
+
+@never_cache
+def enrol(request):
+    """Set up an authenticator app for a user who has none: scan, type a code, done."""
+    if not request.user.is_authenticated:
+        return redirect("staff:login")
+    if list(devices_for_user(request.user, confirmed=True)):
+        return redirect(_with_next(reverse("staff:verify"), request.GET.get("next")))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name=str(_("Authenticator app")), confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            logger.info("authenticator enrolled for user %s", request.user.pk)
+            _second_factor_done(request, device)
+            messages.success(request, _("Your authenticator app is set up."))
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("token", _("That code was not accepted. Scan the code again and retry."))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = BytesIO()
+    image.save(buffer)
+    return render(
+        request,
+        "staff/enrol.html",
+        {
+            "form": form,
+            "qr_data_uri": "data:image/svg+xml;base64,"
+            + base64.b64encode(buffer.getvalue()).decode(),
+            "secret": base64.b32encode(device.bin_key).decode(),
+            "next": _safe_next(request),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def keep_alive(request):
+    """The idle warning's "stay signed in": any staff request renews the idle clock (see
+    cases.middleware); this one answers with the seconds left."""
+    return JsonResponse({"idle_seconds_left": getattr(request, "staff_idle_seconds_left", 0)})
+
+
+def _second_factor_done(request, device) -> None:
+    otp_login(request, device)
+    request.session.cycle_key()
+    now = int(time.time())
+    request.session.setdefault(SESSION_LOGIN_AT, now)
+    request.session[SESSION_SEEN_AT] = now
+    logger.info(
+        "second factor accepted for user %s from %s", request.user.pk, client_address(request)
+    )
+
+
+def _with_next(url: str, next_url: str | None) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+def _safe_next(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("cases:queues")

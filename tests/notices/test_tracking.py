@@ -1,0 +1,195 @@
+"""The provider's tracking webhook: anymail's view, the `tracking` signal, the notice."""
+
+import base64
+import json
+from datetime import timedelta
+
+import pytest
+from anymail.signals import AnymailTrackingEvent, tracking
+from django.core import mail
+from django.utils import timezone
+
+from notices.models import DeliveryEvent, Notice, PaperLetter
+from notices.services import notice_acknowledge_url, notice_send
+from routing.services import submission_route
+from tests.factories import complaint, member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def sent_acknowledgement(**overrides):
+    submission = complaint(submitter_email="resident@example.com", **overrides).submission
+    submission_route(submission_id=submission.pk)
+    notice = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+    notice_send(notice_id=notice.pk)
+    notice.refresh_from_db()
+    assert notice.provider_message_id  # anymail's test backend gives one
+    return notice
+
+
+def emit(notice, event_type, *, event_id="evt-1", description=""):
+    event = AnymailTrackingEvent(
+        event_type=event_type,
+        message_id=notice.provider_message_id,
+        event_id=event_id,
+        recipient=notice.recipient_email,
+        timestamp=timezone.now(),
+        description=description,
+    )
+    tracking.send(sender=None, event=event, esp_name="Test")
+
+
+def test_a_delivered_event_marks_the_notice_delivered():
+    notice = sent_acknowledgement()
+    emit(notice, "delivered")
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.DELIVERED
+    assert notice.delivered_at is not None
+    assert notice.events.get().event_type == "delivered"
+
+
+def test_the_same_event_twice_is_stored_once():
+    notice = sent_acknowledgement()
+    emit(notice, "delivered")
+    emit(notice, "delivered")
+    assert DeliveryEvent.objects.count() == 1
+
+
+def test_a_bounce_after_delivery_still_marks_the_notice_bounced_and_never_back():
+    notice = sent_acknowledgement()
+    emit(notice, "bounced", event_id="b", description="550 mailbox unavailable")
+    emit(notice, "delivered", event_id="d")  # arrives late
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.BOUNCED
+    assert "550" in notice.last_error
+
+
+def test_an_event_for_an_unknown_message_is_kept_without_a_notice():
+    notice = sent_acknowledgement()
+    notice.provider_message_id = "someone-else"
+    emit(notice, "delivered")
+    assert DeliveryEvent.objects.get().notice is None
+
+
+def test_a_bounced_email_to_a_submitter_with_a_mailing_address_becomes_a_paper_letter():
+    notice = sent_acknowledgement(submitter_address="12 Elm St\nFlorissant, MO 63031")
+    emit(notice, "bounced")
+    letter = PaperLetter.objects.get()
+    assert letter.notice == notice
+    assert "Florissant" in letter.address
+    emit(notice, "bounced", event_id="again")
+    assert PaperLetter.objects.count() == 1
+
+
+def test_a_bounce_without_a_mailing_address_makes_no_letter():
+    notice = sent_acknowledgement()
+    emit(notice, "bounced")
+    assert not PaperLetter.objects.exists()
+
+
+def test_a_bounced_alert_to_staff_makes_no_letter():
+    member_of("bps-general", username="ivy")
+    submission = complaint(submitter_address="12 Elm St").submission
+    submission_route(submission_id=submission.pk)
+    alert = Notice.objects.get(kind=Notice.Kind.QUEUE_ALERT)
+    notice_send(notice_id=alert.pk)
+    alert.refresh_from_db()
+    emit(alert, "bounced")
+    assert not PaperLetter.objects.exists()
+
+
+@pytest.fixture
+def webhook_secret(settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hook:s3cret-value"}
+
+
+def postmark_delivery(notice):
+    return {
+        "RecordType": "Delivery",
+        "MessageID": notice.provider_message_id,
+        "Recipient": notice.recipient_email,
+        "DeliveredAt": (timezone.now() - timedelta(seconds=5)).isoformat(),
+        "Details": "Test delivery",
+        "Tag": "acknowledgement",
+        "ServerID": 1,
+        "Metadata": {},
+    }
+
+
+def test_the_webhook_updates_the_notice_when_called_with_the_shared_secret(client, webhook_secret):
+    notice = sent_acknowledgement()
+    auth = "Basic " + base64.b64encode(b"hook:s3cret-value").decode()
+    response = client.post(
+        "/anymail/postmark/tracking/",
+        data=json.dumps(postmark_delivery(notice)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+    assert response.status_code == 200
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.DELIVERED
+
+
+def test_the_webhook_refuses_a_caller_without_the_secret(client, webhook_secret):
+    notice = sent_acknowledgement()
+    response = client.post(
+        "/anymail/postmark/tracking/",
+        data=json.dumps(postmark_delivery(notice)),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.SENT
+
+
+def test_the_acknowledgement_link_records_the_first_acknowledgement_on_post_only(client):
+    notice = sent_acknowledgement()
+    url = notice_acknowledge_url(notice)
+    assert client.get(url).status_code == 200
+    notice.refresh_from_db()
+    assert notice.acknowledged_at is None  # a mail filter opening the link acknowledges nothing
+    response = client.post(url)
+    assert "acknowledged" in response.content.decode()
+    notice.refresh_from_db()
+    first = notice.acknowledged_at
+    assert first is not None
+    client.post(url)
+    notice.refresh_from_db()
+    assert notice.acknowledged_at == first
+
+
+def test_a_tampered_acknowledgement_link_is_not_found(client):
+    notice = sent_acknowledgement()
+    url = notice_acknowledge_url(notice)
+    assert client.post(url[:-4] + "abc/").status_code == 404
+
+
+def test_notice_email_carries_its_acknowledgement_link_when_the_template_uses_it():
+    notice = sent_acknowledgement()
+    assert mail.outbox[0].metadata["notice_id"] == str(notice.pk)
+
+
+def test_the_dev_capture_backend_reports_delivery_and_bounces_after_commit(settings, run_on_commit):
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    settings.CANDOR_CAPTURE_TRACKING = True
+    submission = complaint(
+        submitter_email="someone@bounces.example", submitter_address="12 Elm St"
+    ).submission
+    member_of("bps-general", username="ivy")
+    submission_route(submission_id=submission.pk)
+    with run_on_commit(execute=True):
+        for notice in Notice.objects.filter(state=Notice.State.QUEUED):
+            notice_send(notice_id=notice.pk)
+    states = dict(Notice.objects.values_list("kind", "state"))
+    assert states == {"acknowledgement": "bounced", "queue_alert": "delivered"}
+    assert PaperLetter.objects.get().notice.kind == "acknowledgement"
+
+
+def test_check_deploy_warns_when_a_provider_has_no_webhook_secret(settings):
+    from notices.checks import webhook_secret_check
+
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x"}
+    assert [w.id for w in webhook_secret_check(None)] == ["candor.W001"]
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x", "WEBHOOK_SECRET": "a:b"}
+    assert webhook_secret_check(None) == []
