@@ -14,7 +14,8 @@ from .tables import Table
 
 SERIES = ["#1d4f91", "#6b6b6b"]  # the period, the year before
 SEGMENTS = ["#1d4f91", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00695c", "#4e342e"]
-WIDTH = 480
+HIDDEN = "#767676"  # what a public table does not show, drawn as one grey remainder
+WIDTH = 360  # drawn at about this many CSS pixels, so the text reads at 13 px on a phone
 FONT = 13
 
 
@@ -58,7 +59,7 @@ def _bars(table: Table) -> SafeString:
     colours = SERIES if series <= len(SERIES) else SEGMENTS
     body, y = _legend(table.columns, colours, 0) if series > 1 else ([], 0)
     biggest = max((cell.number for row in table.rows for cell in row.cells), default=0) or 1
-    room = WIDTH - 70
+    room = WIDTH - 90
     for row in table.rows:
         body.append(f'<text x="0" y="{y + 12}" fill="#1b1b1b">{escape(row.label)}</text>')
         y += 16
@@ -110,30 +111,37 @@ def _columns(table: Table) -> SafeString:
 
 def _stacked(table: Table) -> SafeString:
     """One bar per row, split by column (findings), with a legend; the total columns at the
-    end of the table are not drawn."""
+    end of the table are not drawn. Where a public table hides counts but shows the row's
+    total, the hidden part is drawn as one grey remainder, so the bar keeps its length."""
     parts = len(SEGMENTS)
-    names = table.columns[:parts]
-    body, y = _legend(names, SEGMENTS, 0)
-    totals = [sum(c.number for c in row.cells[:parts]) for row in table.rows]
-    biggest = max(totals, default=0) or 1
-    room = WIDTH - 70
-    for row, total in zip(table.rows, totals, strict=True):
+    rows = []
+    for row in table.rows:
+        shown = [c.number for c in row.cells[:parts]]
+        total = row.cells[parts] if len(row.cells) > parts else None
+        whole = total.number if total is not None and not total.mark else sum(shown)
+        rows.append((row, shown, max(whole - sum(shown), 0.0), whole))
+    names, colours = list(table.columns[:parts]), list(SEGMENTS)
+    if any(hidden for _row, _shown, hidden, _whole in rows):
+        names.append(_("Not shown: small counts"))
+        colours = colours[: len(names) - 1] + [HIDDEN]
+    body, y = _legend(names, colours, 0)
+    biggest = max((whole for *_rest, whole in rows), default=0) or 1
+    room = WIDTH - 90
+    for row, shown, hidden, _whole in rows:
         body.append(f'<text x="0" y="{y + 12}" fill="#1b1b1b">{escape(row.label)}</text>')
         y += 16
         x = 0.0
-        for i, cell in enumerate(row.cells[:parts]):
-            width = room * cell.number / biggest
+        for colour, value in [*zip(SEGMENTS, shown, strict=False), (HIDDEN, hidden)]:
+            width = room * value / biggest
             if width > 0:
                 body.append(
                     f'<rect x="{round(x, 1)}" y="{y}" width="{round(width, 1)}" height="14" '
-                    f'fill="{SEGMENTS[i]}" stroke="#fff" stroke-width="1"/>'
+                    f'fill="{colour}" stroke="#fff" stroke-width="1"/>'
                 )
             x += width
-        # The row's total as the table shows it (a hidden count is not drawn, so the drawn
-        # length alone would understate it).
-        shown = row.cells[parts].text() if len(row.cells) > parts else number_format(total, 0)
+        label = row.cells[parts].text() if len(row.cells) > parts else number_format(sum(shown))
         body.append(
-            f'<text x="{round(x + 4, 1)}" y="{y + 12}" fill="#1b1b1b">{escape(shown)}</text>'
+            f'<text x="{round(x + 4, 1)}" y="{y + 12}" fill="#1b1b1b">{escape(label)}</text>'
         )
         y += 24
     return _svg(table, y, body)

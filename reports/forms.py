@@ -17,6 +17,9 @@ class PeriodForm(forms.Form):
         label=_("Year"),
         required=False,
         min_value=EARLIEST_YEAR,
+        # Text, not a number input: a browser drops what a number input cannot parse, and
+        # the page must show back what was typed.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={
             "invalid": _("Enter a year as four digits, for example 2025."),
             "min_value": _("Enter a year from 2000 on."),
