@@ -1,6 +1,5 @@
-"""The figures of the annual statistical summary, read with aggregate queries: a fixed number
-of queries for a period, however many cases it holds, each answered from an index on the
-date it filters by.
+"""The figures of the annual statistical summary, read with aggregate queries: eight for a
+period and the year before it, or for every published year, however many cases they hold.
 
 Which complaints count where (the page says the same):
 - "received" figures count the complaints received in the period, by the date received; a
@@ -15,15 +14,19 @@ Which complaints count where (the page says the same):
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Case as DjangoCase
 from django.db.models import (
     Count,
     DurationField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -64,102 +67,213 @@ class Figures:
         return self.within_due / self.ended if self.ended else None
 
 
-def received_in(period: Period) -> QuerySet[Case]:
-    """Complaints received in the period (the submission's received_at index), without the
-    duplicates merged into another case."""
-    first, after = period.bounds()
-    return Case.objects.filter(
-        submission__received_at__gte=first, submission__received_at__lt=after
-    ).exclude(status=Case.Status.MERGED)
+def _within(field: str, periods: list[Period]) -> Q:
+    """The rows whose `field` (a datetime) falls in any of the periods (each on an index)."""
+    condition = Q()
+    for period in periods:
+        first, after = period.bounds()
+        condition |= Q(**{f"{field}__gte": first, f"{field}__lt": after})
+    return condition
 
 
-def ended_in(period: Period) -> QuerySet[Case]:
-    first, after = period.bounds()
-    return Case.objects.filter(closed_at__gte=first, closed_at__lt=after, status__in=ENDINGS)
+def _tag(field: str, periods: list[Period]) -> DjangoCase:
+    """Which of the (non-overlapping) periods a row's `field` falls in, by position."""
+    whens = []
+    for n, period in enumerate(periods):
+        first, after = period.bounds()
+        whens.append(When(Q(**{f"{field}__gte": first, f"{field}__lt": after}), then=Value(n)))
+    return DjangoCase(*whens, output_field=IntegerField())
 
 
 def period_figures(*, period: Period) -> Figures:
-    """Everything the summary shows for one period, in eleven queries."""
-    figures = Figures(period=period)
-    received = received_in(period)
+    """Everything the summary shows for one period."""
+    return periods_figures(periods=[period])[0]
 
-    months = {month.strftime("%Y-%m"): 0 for month in period.months()}
-    zone = timezone.get_current_timezone()
+
+def periods_figures(*, periods: list[Period]) -> list[Figures]:
+    """Everything the summary shows for each period, in eight queries however many periods
+    there are and however many cases they hold.
+
+    Each query reads every period at once, its rows tagged with the period they fall in. Periods
+    that overlap (a two-year range and the two years before it) are cut where they begin and
+    end into pieces that do not, and each period's counts are the sum of its pieces'; times to
+    close, which do not add up, are read per period (one query more for each overlap)."""
+    pieces = _pieces(periods)
+    figures = _figures(pieces)
+    by_period = []
+    for period in periods:
+        total = Figures(period=period)
+        for piece, f in zip(pieces, figures, strict=True):
+            if period.start <= piece.start and piece.end <= period.end:
+                _add(total, f)
+        by_period.append(total)
+    for group in _non_overlapping_groups(periods):
+        _times(group, [by_period[periods.index(p)] for p in group])
+    return by_period
+
+
+def _pieces(periods: list[Period]) -> list[Period]:
+    """The periods cut into pieces that do not overlap, covering exactly the same days."""
+    cuts = sorted({p.start for p in periods} | {p.end + timedelta(days=1) for p in periods})
+    pieces = []
+    for start, after in zip(cuts, cuts[1:], strict=False):
+        piece = Period(start, after - timedelta(days=1))
+        if any(p.start <= piece.start and piece.end <= p.end for p in periods):
+            pieces.append(piece)
+    return pieces
+
+
+def _non_overlapping_groups(periods: list[Period]) -> list[list[Period]]:
+    groups: list[list[Period]] = []
+    for period in sorted(set(periods), key=lambda p: p.start):
+        for group in groups:
+            if all(period.start > other.end or period.end < other.start for other in group):
+                group.append(period)
+                break
+        else:
+            groups.append([period])
+    return groups
+
+
+def _add(total: Figures, piece: Figures) -> None:
+    total.received += piece.received
+    total.ended += piece.ended
+    total.within_due += piece.within_due
+    total.commendations += piece.commendations
+    for name in (
+        "by_month",
+        "by_category",
+        "by_channel",
+        "by_unit",
+        "by_area",
+        "endings",
+        "commendations_by_unit",
+    ):
+        into = getattr(total, name)
+        for key, n in getattr(piece, name).items():
+            into[key] = into.get(key, 0) + n
+    for category, findings in piece.findings.items():
+        into = total.findings.setdefault(category, {})
+        for finding, n in findings.items():
+            into[finding] = into.get(finding, 0) + n
+
+
+def _times(periods: list[Period], figures: list[Figures]) -> None:
+    """Median and 90th percentile of the days to close, for periods that do not overlap."""
+    closed_at = "closed_at"
+    duration = ExpressionWrapper(
+        F("closed_at") - F("submission__received_at"), output_field=DurationField()
+    )
     rows = (
-        received.annotate(month=TruncMonth("submission__received_at", tzinfo=zone))
-        .values("month")
+        Case.objects.filter(_within(closed_at, periods), status__in=ENDINGS)
+        .annotate(tag=_tag(closed_at, periods))
+        .values("tag")
+        .order_by()
+        .annotate(median=Percentile(duration, fraction=0.5), p90=Percentile(duration, fraction=0.9))
+    )
+    for row in rows:
+        figures[row["tag"]].days_median = _days(row["median"])
+        figures[row["tag"]].days_p90 = _days(row["p90"])
+
+
+def _figures(periods: list[Period]) -> list[Figures]:
+    """The counts of periods that do not overlap (times to close are read by _times)."""
+    figures = [Figures(period=p) for p in periods]
+    for f in figures:
+        f.by_month = {month.strftime("%Y-%m"): 0 for month in f.period.months()}
+        f.by_channel = dict.fromkeys(Submission.Channel.values, 0)
+        f.endings = dict.fromkeys(ENDINGS, 0)
+        f.findings = {c: dict.fromkeys(Finding.values, 0) for c in AllegationCategory.values}
+
+    received_at = "submission__received_at"
+    received = (
+        Case.objects.filter(_within(received_at, periods))
+        .exclude(status=Case.Status.MERGED)
+        .annotate(tag=_tag(received_at, periods))
+    )
+    zone = timezone.get_current_timezone()
+    # Month, channel and area in one pass.
+    rows = (
+        received.annotate(month=TruncMonth(received_at, tzinfo=zone))
+        .values("tag", "month", "submission__channel", "submission__service_area__name")
         .order_by()
         .annotate(n=Count("id"))
     )
     for row in rows:
+        f = figures[row["tag"]]
         month = row["month"]
         key = (month.date() if hasattr(month, "date") else month).strftime("%Y-%m")
-        months[key] = months.get(key, 0) + row["n"]
-    figures.by_month = months
-    figures.received = sum(months.values())
+        f.by_month[key] = f.by_month.get(key, 0) + row["n"]
+        channel = row["submission__channel"]
+        f.by_channel[channel] = f.by_channel.get(channel, 0) + row["n"]
+        area = row["submission__service_area__name"] or ""
+        f.by_area[area] = f.by_area.get(area, 0) + row["n"]
+        f.received += row["n"]
 
-    figures.by_channel = dict.fromkeys(Submission.Channel.values, 0)
-    for by_channel in received.values("submission__channel").order_by().annotate(n=Count("id")):
-        figures.by_channel[by_channel["submission__channel"]] = by_channel["n"]
+    _by_category(received, figures)
+    _by_unit(received, periods, figures)
 
-    figures.by_category = _by_category(received)
-    figures.by_unit = _by_unit(received)
+    closed_at = "closed_at"
+    ended = (
+        Case.objects.filter(_within(closed_at, periods), status__in=ENDINGS)
+        .annotate(tag=_tag(closed_at, periods))
+        .values("tag")
+        .order_by()
+    )
+    for row in ended.annotate(
+        **{status: Count("id", filter=Q(status=status)) for status in ENDINGS},
+        within_due=Count("id", filter=Q(closed_at__date__lte=F("due_date"))),
+    ):
+        f = figures[row["tag"]]
+        f.endings = {status: row[status] for status in ENDINGS}
+        f.ended = sum(f.endings.values())
+        f.within_due = row["within_due"]
 
-    figures.by_area = {}
-    areas = received.values("submission__service_area__name").order_by().annotate(n=Count("id"))
-    for by_area in areas:
-        figures.by_area[by_area["submission__service_area__name"] or ""] = by_area["n"]
-
-    ended = ended_in(period)
-    figures.endings = dict.fromkeys(ENDINGS, 0)
-    for ending in ended.values("status").order_by().annotate(n=Count("id")):
-        figures.endings[ending["status"]] = ending["n"]
-    figures.ended = sum(figures.endings.values())
-
-    figures.findings = {c: dict.fromkeys(Finding.values, 0) for c in AllegationCategory.values}
-    closed = ended.filter(status=Case.Status.CLOSED)
-    for finding in (
-        Allegation.objects.filter(case__in=closed)
+    findings = (
+        Allegation.objects.filter(
+            _within("case__closed_at", periods), case__status=Case.Status.CLOSED
+        )
         .exclude(finding="")
-        .values("category", "finding")
+        .annotate(tag=_tag("case__closed_at", periods))
+        .values("tag", "category", "finding")
         .order_by()
         .annotate(n=Count("id"))
-    ):
-        figures.findings.setdefault(finding["category"], {})[finding["finding"]] = finding["n"]
+    )
+    for finding in findings:
+        per_category = figures[finding["tag"]].findings.setdefault(finding["category"], {})
+        per_category[finding["finding"]] = finding["n"]
 
-    duration = ExpressionWrapper(
-        F("closed_at") - F("submission__received_at"), output_field=DurationField()
+    commendations = (
+        Commendation.objects.filter(_within(received_at, periods))
+        .annotate(tag=_tag(received_at, periods))
+        .values("tag", "employee__unit__name")
+        .order_by()
+        .annotate(n=Count("id"))
     )
-    times = ended.aggregate(
-        median=Percentile(duration, fraction=0.5),
-        p90=Percentile(duration, fraction=0.9),
-        within_due=Count("id", filter=Q(closed_at__date__lte=F("due_date"))),
-    )
-    figures.days_median = _days(times["median"])
-    figures.days_p90 = _days(times["p90"])
-    figures.within_due = times["within_due"]
-
-    first, after = period.bounds()
-    commendations = Commendation.objects.filter(
-        submission__received_at__gte=first, submission__received_at__lt=after
-    )
-    for by_unit in commendations.values("employee__unit__name").order_by().annotate(n=Count("id")):
-        figures.commendations_by_unit[by_unit["employee__unit__name"] or ""] = by_unit["n"]
-    figures.commendations = sum(figures.commendations_by_unit.values())
+    for by_unit in commendations:
+        f = figures[by_unit["tag"]]
+        f.commendations_by_unit[by_unit["employee__unit__name"] or ""] = by_unit["n"]
+        f.commendations += by_unit["n"]
     return figures
 
 
-def _by_category(received: QuerySet[Case]) -> dict[str, int]:
+def _by_category(received: QuerySet[Case], figures: list[Figures]) -> None:
     """Each complaint once under each category: the investigation's allegations where it has
     recorded any (one query), the complainant's choice where not (one query)."""
-    counts = dict.fromkeys(AllegationCategory.values, 0)
+    for f in figures:
+        f.by_category = dict.fromkeys(AllegationCategory.values, 0)
+    received_at = "case__submission__received_at"
+    periods = [f.period for f in figures]
     recorded = (
-        Allegation.objects.filter(case__in=received)
-        .values("category")
+        Allegation.objects.filter(_within(received_at, periods))
+        .exclude(case__status=Case.Status.MERGED)
+        .annotate(tag=_tag(received_at, periods))
+        .values("tag", "category")
         .order_by()
         .annotate(n=Count("case", distinct=True))
     )
     for row in recorded:
+        counts = figures[row["tag"]].by_category
         counts[row["category"]] = counts.get(row["category"], 0) + row["n"]
     chosen = received.exclude(Exists(Allegation.objects.filter(case=OuterRef("pk"))))
     # The categories are a JSON list of codes; a code in quotes matches that code only.
@@ -168,33 +282,43 @@ def _by_category(received: QuerySet[Case]) -> dict[str, int]:
         for code in AllegationCategory.values
     }
     aggregates["none_chosen"] = Count("id", filter=Q(submission__categories=[]))
-    chosen_counts = chosen.aggregate(**aggregates)
-    for code in AllegationCategory.values:
-        counts[code] += chosen_counts[code]
-    counts[AllegationCategory.OTHER] += chosen_counts["none_chosen"]
-    return counts
+    for row in chosen.values("tag").order_by().annotate(**aggregates):
+        counts = figures[row["tag"]].by_category
+        for code in AllegationCategory.values:
+            counts[code] += row[code]
+        counts[AllegationCategory.OTHER] += row["none_chosen"]
 
 
-def _by_unit(received: QuerySet[Case]) -> dict[str, int]:
+def _by_unit(received: QuerySet[Case], periods: list[Period], figures: list[Figures]) -> None:
     """Complaints per unit of the roster employees they name (a complaint naming officers of
     two units counts in both), and those naming nobody the roster knows."""
-    counts: dict[str, int] = {}
-    named = InvolvedEmployee.objects.filter(submission__case__in=received, employee__isnull=False)
+    received_at = "submission__received_at"
+    named = (
+        InvolvedEmployee.objects.filter(
+            _within(received_at, periods),
+            employee__isnull=False,
+            submission__case__isnull=False,
+        )
+        .exclude(submission__case__status=Case.Status.MERGED)
+        .annotate(tag=_tag(received_at, periods))
+    )
     for row in (
-        named.values("employee__unit__name")
+        named.values("tag", "employee__unit__name")
         .order_by()
         .annotate(n=Count("submission", distinct=True))
     ):
-        counts[row["employee__unit__name"]] = row["n"]
+        figures[row["tag"]].by_unit[row["employee__unit__name"]] = row["n"]
     nobody = received.exclude(
         Exists(
             InvolvedEmployee.objects.filter(
                 submission=OuterRef("submission"), employee__isnull=False
             )
         )
-    ).count()
-    counts[""] = nobody
-    return counts
+    )
+    for f in figures:
+        f.by_unit[""] = 0
+    for row in nobody.values("tag").order_by().annotate(n=Count("id")):
+        figures[row["tag"]].by_unit[""] = row["n"]
 
 
 def _days(duration: timedelta | None) -> float | None:

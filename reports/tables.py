@@ -15,7 +15,7 @@ from cases.models import Case, Finding
 from intake.models import AllegationCategory, Submission
 
 from .periods import Period
-from .selectors import ENDINGS, Figures, period_figures
+from .selectors import ENDINGS, Figures, periods_figures
 from .suppression import Mark, suppress
 
 
@@ -223,10 +223,8 @@ def _ordered_keys(dimension: str, *counts: dict[str, int]) -> list[str]:
 
 def summary(*, period: Period) -> list[Table]:
     """The annual statistical summary: every table for the period beside the year before."""
-    return staff_tables(
-        current=period_figures(period=period),
-        previous=period_figures(period=period.year_before()),
-    )
+    current, previous = periods_figures(periods=[period, period.year_before()])
+    return staff_tables(current=current, previous=previous)
 
 
 def staff_tables(*, current: Figures, previous: Figures) -> list[Table]:

@@ -16,7 +16,7 @@ from commendations.models import Commendation
 
 from .models import TransparencySnapshot
 from .periods import Period
-from .selectors import period_figures, published_years
+from .selectors import periods_figures, published_years
 from .tables import public_tables
 
 CACHE_KEY = "reports:transparency:v1"
@@ -28,10 +28,12 @@ def transparency_build(*, today: date | None = None) -> dict:
     """The payload for every published year: this year so far and the whole years before."""
     today = today or timezone.localdate()
     years = {}
-    for year in published_years(today=today):
-        period = Period(date(year, 1, 1), today) if year == today.year else Period.year(year)
-        figures = period_figures(period=period)
-        years[str(year)] = {
+    periods = [
+        Period(date(year, 1, 1), today) if year == today.year else Period.year(year)
+        for year in published_years(today=today)
+    ]
+    for period, figures in zip(periods, periods_figures(periods=periods), strict=True):
+        years[str(period.start.year)] = {
             "start": period.start.isoformat(),
             "end": period.end.isoformat(),
             "tables": public_tables(figures),
