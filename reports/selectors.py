@@ -220,14 +220,14 @@ def _figures(periods: list[Period]) -> list[Figures]:
         .values("tag")
         .order_by()
     )
-    for row in ended.annotate(
+    for ending in ended.annotate(
         **{status: Count("id", filter=Q(status=status)) for status in ENDINGS},
         within_due=Count("id", filter=Q(closed_at__date__lte=F("due_date"))),
     ):
-        f = figures[row["tag"]]
-        f.endings = {status: row[status] for status in ENDINGS}
+        f = figures[ending["tag"]]
+        f.endings = {status: ending[status] for status in ENDINGS}  # type: ignore[literal-required]
         f.ended = sum(f.endings.values())
-        f.within_due = row["within_due"]
+        f.within_due = ending["within_due"]
 
     findings = (
         Allegation.objects.filter(
@@ -257,7 +257,7 @@ def _figures(periods: list[Period]) -> list[Figures]:
     return figures
 
 
-def _by_category(received: QuerySet[Case], figures: list[Figures]) -> None:
+def _by_category(received: QuerySet, figures: list[Figures]) -> None:
     """Each complaint once under each category: the investigation's allegations where it has
     recorded any (one query), the complainant's choice where not (one query)."""
     for f in figures:
@@ -289,7 +289,7 @@ def _by_category(received: QuerySet[Case], figures: list[Figures]) -> None:
         counts[AllegationCategory.OTHER] += row["none_chosen"]
 
 
-def _by_unit(received: QuerySet[Case], periods: list[Period], figures: list[Figures]) -> None:
+def _by_unit(received: QuerySet, periods: list[Period], figures: list[Figures]) -> None:
     """Complaints per unit of the roster employees they name (a complaint naming officers of
     two units counts in both), and those naming nobody the roster knows."""
     received_at = "submission__received_at"
