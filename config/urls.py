@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("staff/commendations/", include("commendations.urls")),
     path("staff/reports/", include("reports.urls")),
+    path("staff/intervention/", include("intervention.urls")),
     path("transparency/", include("reports.public_urls")),
     path("", include("notices.urls")),
     path("staff/", include("cases.urls")),

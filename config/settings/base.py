@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "cases",
     "commendations",
     "reports",
+    "intervention",
     "routing",
     "demo",
 ]
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "reports.context_processors.staff_menu",
+                "intervention.context_processors.staff_menu",
             ],
         },
     },
@@ -230,6 +232,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-pending-work": {"task": "routing.tasks.sweep", "schedule": 60.0},
     "case-due-reminders": {"task": "cases.tasks.due_reminders", "schedule": 3600.0},
     "transparency-refresh": {"task": "reports.tasks.transparency_refresh", "schedule": 3600.0},
+    "early-intervention-flags": {"task": "intervention.tasks.raise_flags", "schedule": 3600.0},
 }
 # How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
 CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
