@@ -45,6 +45,9 @@ class AuditAction(models.TextChoices):
     EMPLOYEE_VIEW_HISTORY = "employee.view_history", _("Viewed the employee's history")
     FLAG_RAISE = "flag.raise", _("Raised an early-intervention flag")
     FLAG_CHANGE_STATE = "flag.change_state", _("Changed an early-intervention flag")
+    RETENTION_ANONYMISE = "retention.anonymise", _("Anonymised under the retention schedule")
+    HOLD_PLACE = "hold.place", _("Placed a legal hold")
+    HOLD_LIFT = "hold.lift", _("Lifted a legal hold")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

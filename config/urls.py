@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/commendations/", include("commendations.urls")),
     path("staff/reports/", include("reports.urls")),
     path("staff/intervention/", include("intervention.urls")),
+    path("staff/retention/", include("retention.urls")),
     path("transparency/", include("reports.public_urls")),
     path("", include("notices.urls")),
     path("staff/", include("cases.urls")),

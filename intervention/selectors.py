@@ -18,30 +18,11 @@ from cases.permissions import cases_visible_to
 from commendations.models import Commendation
 from directory.models import Employee
 from intake.models import InvolvedEmployee
+from ops.calendar import months_before
 
 from .models import Flag, InterventionRule
 
 NOT_COUNTED = [Case.Status.MERGED, Case.Status.REFERRED]
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` earlier (the last day of a shorter month when it has none)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    return _clamped(year, month + 1, day.day)
-
-
-def months_after(day: date, months: int) -> date:
-    return months_before(day, -months)
-
-
-def _clamped(year: int, month: int, day: int) -> date:
-    for candidate in range(day, 27, -1):
-        try:
-            return date(year, month, candidate)
-        except ValueError:
-            continue
-    return date(year, month, min(day, 28))
 
 
 def counted_cases(*, since: date) -> QuerySet[Case]:

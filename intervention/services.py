@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from ops.calendar import months_after
 from ops.refusals import Refused
 
 from .models import Flag, FlagNote, InterventionRule
-from .selectors import Candidate, candidates_for, months_after
+from .selectors import Candidate, candidates_for
 
 S = Flag.State
 # Where a flag may go from each state; a closed flag can be looked at again.

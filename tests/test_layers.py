@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # Top to bottom. Rooms on one line are independent of each other.
 LAYERS: list[set[str]] = [
     {"config.urls", "demo"},  # wire everything together: URLs, demo data, `make run`
-    # files a stored submission into its room; the figures; early-intervention flags
-    {"routing", "reports", "intervention"},
+    # files a stored submission into its room; the figures; early-intervention flags; retention
+    {"routing", "reports", "intervention", "retention"},
     {"cases", "commendations"},  # BPS case work; the Chief's office
     {"notices"},  # every email and paper letter
     {"intake"},  # the public side: submissions, evidence, status pages

@@ -27,6 +27,7 @@ BEFORE_THE_MOVE = [
     ("audit", None),
     # Rooms that came later and point at cases did not exist before the move.
     ("intervention", None),
+    ("retention", None),
 ]
 
 

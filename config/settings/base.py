@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "commendations",
     "reports",
     "intervention",
+    "retention",
     "routing",
     "demo",
 ]
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "reports.context_processors.staff_menu",
                 "intervention.context_processors.staff_menu",
+                "retention.context_processors.staff_menu",
             ],
         },
     },
@@ -233,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "case-due-reminders": {"task": "cases.tasks.due_reminders", "schedule": 3600.0},
     "transparency-refresh": {"task": "reports.tasks.transparency_refresh", "schedule": 3600.0},
     "early-intervention-flags": {"task": "intervention.tasks.raise_flags", "schedule": 3600.0},
+    "retention-anonymise": {"task": "retention.tasks.anonymise_due", "schedule": 900.0},
 }
 # How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
 CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)

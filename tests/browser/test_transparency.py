@@ -9,7 +9,7 @@ from django.utils import timezone
 from cases.models import Case
 from reports.transparency import transparency_refresh
 from tests.factories import EmployeeFactory
-from tests.reports.conftest import at, commendation_received, received_case
+from tests.history import at, commendation_received, received_case
 
 from .test_accessibility import violations
 

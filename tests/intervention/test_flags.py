@@ -11,12 +11,12 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from cases.models import Case
 from intervention.models import Flag, InterventionRule
-from intervention.selectors import months_after, months_before
 from intervention.services import flag_state_change, flags_raise
 from intervention.tasks import raise_flags
+from ops.calendar import months_after, months_before
 from ops.refusals import Refused
 from tests.factories import EmployeeFactory, UnitFactory
-from tests.reports.conftest import at, received_case
+from tests.history import at, received_case
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 6, 15)

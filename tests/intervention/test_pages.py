@@ -12,7 +12,7 @@ from intervention.models import Flag, InterventionRule
 from intervention.services import flags_raise
 from staff import roles
 from tests.factories import EmployeeFactory
-from tests.reports.conftest import commendation_received, received_case
+from tests.history import commendation_received, received_case
 
 from .conftest import sign_in, staff_member
 
