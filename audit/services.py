@@ -10,21 +10,22 @@ def audit_record(
     submission=None,
     actor=None,
     case=None,
-    employee=None,
+    about_employee=None,
     client: str | None = None,
     **detail,
 ) -> AuditEvent:
     """Record one view, download, change or notice of a submission (and its case, if any), or
-    of what is looked at or decided about an employee, by `actor` (None for the system) from
+    of what is looked at or decided about an employee (`about_employee`; `employee` stays free
+    for the detail, where callers name a DSN), by `actor` (None for the system) from
     the client address `client`."""
-    if submission is None and employee is None:
+    if submission is None and about_employee is None:
         raise ValueError("An audit event is about a submission or an employee.")
     if actor is not None and not actor.is_authenticated:
         actor = None
     return AuditEvent.objects.create(
         action=AuditAction(action),
         submission=submission,
-        employee=employee,
+        employee=about_employee,
         case=case,
         actor=actor,
         ip_address=client,

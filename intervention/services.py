@@ -86,7 +86,7 @@ def _raise(*, rule: InterventionRule, candidate: Candidate) -> Flag | None:
         flag.cases.set({case_id for case_id, _day in counted})
         audit_record(
             action=AuditAction.FLAG_RAISE,
-            employee=flag.employee,
+            about_employee=flag.employee,
             flag=flag.pk,
             rule=rule.name,
             count=flag.count,
@@ -126,7 +126,7 @@ def flag_state_change(
         )
         audit_record(
             action=AuditAction.FLAG_CHANGE_STATE,
-            employee=locked.employee,
+            about_employee=locked.employee,
             actor=actor,
             client=client,
             flag=locked.pk,

@@ -104,7 +104,7 @@ def employee_page(request, pk: int):
     history = employee_history(user=request.user, employee=employee)
     audit_record(
         action=AuditAction.EMPLOYEE_VIEW_HISTORY,
-        employee=employee,
+        about_employee=employee,
         actor=request.user,
         client=client_address(request),
     )
