@@ -89,7 +89,7 @@ class Command(BaseCommand):
             f"  Commendations:     {base}/staff/commendations/ (Chief's office)",
             f"  Letters to post:   {base}/staff/letters/",
             f"  Annual summary:    {base}/staff/reports/ (commander, auditor, Chief's office)",
-            f"  Early intervention: {base}/staff/intervention/ (commander, auditor)",
+            f"  Intervention:      {base}/staff/intervention/ (early-intervention flags)",
             f"  Retention, holds:  {base}/staff/retention/ (commander, auditor)",
             f"  Transparency page: {base}/transparency/ (public, open data)",
             f"  Administration:    {base}/admin/",
