@@ -12,6 +12,7 @@ class AuditAction(models.TextChoices):
     CASE_VIEW = "case.view", _("Viewed the case")
     CASE_VIEW_ATTACHMENT = "case.view_attachment", _("Previewed an attachment")
     CASE_DOWNLOAD_ATTACHMENT = "case.download_attachment", _("Downloaded an attachment")
+    CASE_DOWNLOAD_ORIGINAL = "case.download_original", _("Downloaded an attachment as received")
     CASE_EXPORT_AUDIT = "case.export_audit", _("Exported the audit trail")
     CASE_TRIAGE = "case.triage", _("Started triage")
     CASE_ASSIGN = "case.assign", _("Assigned the case")

@@ -19,6 +19,12 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
+    path(
+        "cases/<int:pk>/attachments/<int:attachment_pk>/as-received/",
+        views.attachment_download,
+        {"as_received": True},
+        name="attachment_as_received",
+    ),
     path("cases/<int:pk>/audit.csv", views.audit_export, name="audit-export"),
     path("intake/", views.staff_complaint, name="staff-complaint"),
     # One address per workflow step, so each can be named and walked by the access test.

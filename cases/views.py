@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from intake.attachments import active_content_labels
 from intake.models import Attachment
 from ops.clients import client_address
 from ops.refusals import Refused
@@ -143,7 +144,9 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     context = {
         "case": case,
         "submission": submission,
-        "attachments": list(submission.attachments.all()),
+        "attachments": [
+            (a, active_content_labels(a.active_content)) for a in submission.attachments.all()
+        ],
         "previewable": PREVIEWABLE,
         "employees": list(submission.employees.select_related("employee__unit")),
         "witnesses": list(submission.witnesses.all()),
@@ -417,18 +420,29 @@ def case_message(request, pk: int):
 
 @never_cache
 @require_safe
-def attachment_download(request, pk: int, attachment_pk: int):
+def attachment_download(request, pk: int, attachment_pk: int, as_received: bool = False):
     """Evidence, only through here: the case must be visible and the file must be the case's.
-    Images may be shown inline (previews); everything else is a download."""
+    Cleaned pictures may be shown inline (previews); everything else is a download. The file
+    as received (a picture with its metadata) is only ever a download."""
     case = _changing(request, pk)
     attachment = Attachment.objects.filter(
         pk=attachment_pk, submission_id=case.submission_id
     ).first()
-    if attachment is None:
+    if attachment is None or (as_received and not attachment.original_file):
         raise Http404
-    inline = request.GET.get("inline") == "1" and attachment.content_type in PREVIEWABLE
+    inline = (
+        not as_received
+        and request.GET.get("inline") == "1"
+        and attachment.content_type in PREVIEWABLE
+    )
+    if as_received:
+        action = AuditAction.CASE_DOWNLOAD_ORIGINAL
+    elif inline:
+        action = AuditAction.CASE_VIEW_ATTACHMENT
+    else:
+        action = AuditAction.CASE_DOWNLOAD_ATTACHMENT
     audit_record(
-        action=AuditAction.CASE_VIEW_ATTACHMENT if inline else "case.download_attachment",
+        action=action,
         submission=case.submission,
         case=case,
         actor=request.user,
@@ -436,7 +450,7 @@ def attachment_download(request, pk: int, attachment_pk: int):
         attachment=attachment.pk,
     )
     response = FileResponse(
-        attachment.file.open("rb"),
+        (attachment.original_file if as_received else attachment.file).open("rb"),
         as_attachment=not inline,
         filename=attachment.original_name,
         content_type=attachment.content_type if inline else "application/octet-stream",

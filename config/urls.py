@@ -16,8 +16,6 @@ urlpatterns = [
     path("", include("notices.urls")),
     path("staff/", include("cases.urls")),
     path("admin/", admin.site.urls),
-    # The email provider's tracking webhook (anymail's views; see notices/webhooks.py).
-    path("anymail/", include("anymail.urls")),
     path("dev/mailbox/", ops_views.mailbox, name="dev-mailbox"),
     path("dev/mailbox/<int:pk>/", ops_views.mailbox_message, name="dev-mailbox-message"),
     path("", include("intake.urls")),

@@ -6,11 +6,11 @@ release or discard it; only a client over the hard limit is asked to wait, with 
 kept on the page."""
 
 import re
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from ops.counters import window_count, window_seconds_left
 
 _LINK = re.compile(r"(?:https?://|www\.)\S+|\[url=", re.IGNORECASE)
 
@@ -22,25 +22,14 @@ class RateCheck:
     retry_after: int  # seconds until the hard-limit window ends
 
 
-def _hit(key: str, window: int) -> int:
-    """Count one event in a fixed window shared by every process; returns the count so far."""
-    bucket = f"candor:rate:{key}:{int(time.time() // window)}"
-    cache.add(bucket, 0, timeout=window + 5)
-    try:
-        return cache.incr(bucket)
-    except ValueError:  # expired between add and incr
-        cache.set(bucket, 1, timeout=window + 5)
-        return 1
-
-
 def rate_check(*, scope: str, client: str | None) -> RateCheck:
     """Count a submission attempt from this client."""
     limit, window = settings.CANDOR_INTAKE_RATE_LIMIT
     burst_limit, burst_window = settings.CANDOR_INTAKE_BURST_LIMIT
     client = client or "unknown"
-    count = _hit(f"{scope}:{client}:limit", window)
-    burst_count = _hit(f"{scope}:{client}:burst", burst_window)
-    retry_after = int(window - time.time() % window) + 1
+    count = window_count(key=f"rate:{scope}:{client}:limit", window=window)
+    burst_count = window_count(key=f"rate:{scope}:{client}:burst", window=burst_window)
+    retry_after = window_seconds_left(window)
     return RateCheck(
         allowed=count <= limit, burst=burst_count > burst_limit, retry_after=retry_after
     )

@@ -7,9 +7,10 @@ the field; `attachment_store` runs inside the transaction that stores the submis
 
 import hashlib
 import io
+import multiprocessing
 import uuid
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.conf import settings
@@ -18,8 +19,11 @@ from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from . import decoding
+from .antivirus import virus_scan
+from .decoding import Budget, DecodeRefused
 from .models import Attachment
 
 
@@ -101,19 +105,25 @@ def limits() -> dict:
 
 @dataclass
 class CheckedAttachment:
-    """A file that passed the checks, ready to be stored."""
+    """A file that passed the checks, ready to be stored: `content` is what staff preview and
+    anyone else sees (for a picture, the cleaned copy); `original` the file as received when
+    that differs, kept for the investigator; `sha256` the digest of the file as received."""
 
     original_name: str
     file_type: FileType
     content: File
     size: int
     sha256: str
+    original: File | None = None
+    active_content: list[str] = field(default_factory=list)
 
 
 def attachment_check(upload: UploadedFile) -> CheckedAttachment:
     """Accept a file only when its content is a type we take, its name's extension agrees, it is
-    within the size limit and, for an image, Pillow can decode it; images come back re-encoded
-    with their EXIF (camera, GPS) and other metadata dropped."""
+    within the size limit, it is what it claims (a picture decodes, a PDF opens as a PDF) and,
+    when a virus scanner is configured, the scanner passed it. Pictures come back re-encoded
+    with every kind of metadata dropped, the original kept aside; a PDF's active content
+    (JavaScript, embedded files, launch actions) is listed for staff."""
     name = _display_name(upload.name)
     if upload.size > settings.CANDOR_ATTACHMENT_MAX_BYTES:
         raise ValidationError(
@@ -147,69 +157,142 @@ def attachment_check(upload: UploadedFile) -> CheckedAttachment:
                 "extension": file_type.extensions[0],
             },
         )
-    if file_type.is_image:
-        content = _reencoded(upload, file_type, name)
-        data = content.read()
-        content.seek(0)
-        return CheckedAttachment(
-            original_name=name,
-            file_type=file_type,
-            content=content,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    virus_scan(upload=upload, name=name)
+    if file_type.is_image:
+        content = _reencoded(upload, file_type, name)
+        return CheckedAttachment(
+            original_name=name,
+            file_type=file_type,
+            content=content,
+            size=content.size,
+            sha256=digest.hexdigest(),
+            original=upload,
+        )
+    active = _pdf_checked(upload, name) if file_type.key == "pdf" else []
     return CheckedAttachment(
         original_name=name,
         file_type=file_type,
         content=upload,
         size=upload.size,
         sha256=digest.hexdigest(),
+        active_content=active,
     )
+
+
+def _budget() -> Budget:
+    return Budget(
+        max_pixels=settings.CANDOR_ATTACHMENT_MAX_PIXELS,
+        max_frames=settings.CANDOR_ATTACHMENT_MAX_FRAMES,
+    )
+
+
+def _within_budget(work: str, data: bytes, *, budget: Budget, pillow_format: str = ""):
+    """The named work of `intake.decoding` in a child process that is killed when the time
+    budget runs out, so that no file holds a web worker longer than
+    CANDOR_ATTACHMENT_DECODE_SECONDS, however its decoder or parser behaves. The child comes
+    from a forkserver, a clean process started once, since forking a web process that runs
+    threads can copy a lock some other thread holds and hang the child."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["intake.decoding"])
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=decoding.run_in_child, args=(work, data, budget, pillow_format, sender)
+    )
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(settings.CANDOR_ATTACHMENT_DECODE_SECONDS):
+            raise DecodeRefused("too_slow")
+        outcome, value = receiver.recv()
+    except EOFError:  # the child died (out of memory, a crash in a decoder)
+        raise DecodeRefused("unreadable") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if outcome == "refused":
+        raise DecodeRefused(value)
+    return value
+
+
+_REFUSALS = {
+    "too_many_pixels": _("%(name)s has too many pixels. Send a smaller picture."),
+    "too_many_frames": _(
+        "%(name)s has too many frames. Send a shorter animation, or a video file instead."
+    ),
+    "too_slow": _("%(name)s takes too long to check. Send a smaller file, or tell us about it."),
+    "unreadable": _("%(name)s looks like an image but could not be opened. Try saving it again."),
+    "not_a_pdf": _(
+        "%(name)s does not open as a PDF. Save it again as a PDF, or send it in another format."
+    ),
+}
 
 
 def _reencoded(upload: UploadedFile, file_type: FileType, name: str) -> ContentFile:
-    unreadable = ValidationError(
-        _("%(name)s looks like an image but could not be opened. Try saving it again."),
-        code="unreadable",
-        params={"name": name},
-    )
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
     try:
+        # The cheap checks first, on the header alone, so that most refusals fork nothing.
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload, formats=[file_type.pillow_format])
-            if image.width * image.height > settings.CANDOR_ATTACHMENT_MAX_PIXELS:
-                raise ValidationError(
-                    _("%(name)s has too many pixels. Send a smaller picture."),
-                    code="too_many_pixels",
-                    params={"name": name},
-                )
-            image.load()
-            out = io.BytesIO()
-            if file_type.key in ("gif", "webp") and getattr(image, "is_animated", False):
-                image.save(out, format=file_type.pillow_format, save_all=True)
-            else:
-                # Keep the picture the right way up, then drop the metadata that said so.
-                image = ImageOps.exif_transpose(image)
-                if file_type.key == "jpeg" and image.mode not in ("RGB", "L"):
-                    image = image.convert("RGB")
-                image.save(out, format=file_type.pillow_format)
-    except ValidationError:
-        raise
+            decoding.budget_check(
+                Image.open(io.BytesIO(data), formats=[file_type.pillow_format]), _budget()
+            )
+        cleaned = _within_budget(
+            "reencode", data, budget=_budget(), pillow_format=file_type.pillow_format
+        )
+    except DecodeRefused as refused:
+        raise ValidationError(
+            _REFUSALS[refused.code], code=refused.code, params={"name": name}
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _REFUSALS["too_many_pixels"], code="too_many_pixels", params={"name": name}
+        ) from None
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         ValueError,
         SyntaxError,
+        EOFError,
     ) as error:
-        raise unreadable from error
-    out.seek(0)
-    return ContentFile(out.read())
+        raise ValidationError(
+            _REFUSALS["unreadable"], code="unreadable", params={"name": name}
+        ) from error
+    return ContentFile(cleaned)
+
+
+# What in a PDF can act on the reader's machine, by the names that carry it, as staff read it.
+_ACTIVE = {
+    "javascript": _("JavaScript"),
+    "launch": _("an action that starts a program"),
+    "embedded_files": _("embedded files"),
+    "rich_media": _("embedded media or Flash"),
+    "xfa": _("an XFA form"),
+}
+
+
+def _pdf_checked(upload: UploadedFile, name: str) -> list[str]:
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    try:
+        return _within_budget("pdf_inspect", data, budget=_budget())
+    except DecodeRefused as refused:
+        code = "not_a_pdf" if refused.code == "unreadable" else refused.code
+        raise ValidationError(_REFUSALS[code], code=code, params={"name": name}) from None
+
+
+def active_content_labels(keys: list[str]) -> list[str]:
+    """How the active content found in a document reads to staff."""
+    labels = {**_ACTIVE, "encrypted": _("a password, so it could not be inspected")}
+    return [str(labels.get(key, key)) for key in keys]
 
 
 def _display_name(name: str | None) -> str:
@@ -220,7 +303,8 @@ def _display_name(name: str | None) -> str:
 
 
 def attachment_store(*, submission, checked: CheckedAttachment):
-    """Save one checked file under a server-made name in the private attachments storage."""
+    """Save one checked file under a server-made name in the private attachments storage, and
+    the file as received beside it when what is shown is a cleaned copy."""
     # upload_to adds the year and month folders.
     stored_name = f"{uuid.uuid4().hex}.{checked.file_type.extensions[0]}"
     checked.content.seek(0)
@@ -230,7 +314,18 @@ def attachment_store(*, submission, checked: CheckedAttachment):
         content_type=checked.file_type.content_type,
         size=checked.size,
         sha256=checked.sha256,
+        active_content=checked.active_content,
     )
     attachment.file.save(stored_name, checked.content, save=False)
+    if checked.original is not None:
+        checked.original.seek(0)
+        attachment.original_file.save(stored_name, checked.original, save=False)
     attachment.save()
     return attachment
+
+
+def attachment_files_delete(attachment) -> None:
+    """Remove an attachment's files from storage (a rollback left them without a row)."""
+    for stored in (attachment.file, attachment.original_file):
+        if stored:
+            stored.storage.delete(stored.name)

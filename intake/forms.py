@@ -50,23 +50,63 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-class PublicForm(forms.Form):
-    """What every public form shares: text normalised to one Unicode form, and a honeypot field
-    that people never see (it is not displayed) and bots fill in."""
+def normalised(value: str) -> str:
+    """Text in the one Unicode form we store (NFC), refused when it cannot be stored at all.
+    Length limits are checked on this form, not on what was sent: normalising can lengthen a
+    text (U+FB2C becomes three characters), and the database holds the normalised one."""
+    value = unicodedata.normalize("NFC", value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which only JSON can carry
+        raise ValidationError(
+            _("This contains characters that cannot be stored. Remove them and try again."),
+            code="unstorable",
+        ) from None
+    return value
 
-    website = forms.CharField(
+
+class _Normalised:
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalised(value) if isinstance(value, str) else value
+
+
+class TextField(_Normalised, forms.CharField):
+    """A public text field: normalised before its length and other checks run."""
+
+
+class EmailAddressField(_Normalised, forms.EmailField):
+    pass
+
+
+class AreaField(forms.ModelChoiceField):
+    """The city or area, by its name as the form lists it. A name no area could have (a NUL
+    character, a lone surrogate, or longer than any name) is an invalid choice, not a query the
+    database refuses."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and (len(value) > 200 or "\x00" in value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
+        return super().to_python(value)
+
+
+class PublicForm(forms.Form):
+    """What every public form shares: a honeypot field that people never see (it is not
+    displayed) and bots fill in. Text fields are `TextField`s, normalised before validation."""
+
+    website = TextField(
         label=_("Leave this empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = unicodedata.normalize("NFC", value)
-        return cleaned
 
 
 def _phone_valid(value: str) -> None:
@@ -82,14 +122,14 @@ def _not_in_future(value):
 
 
 class AboutYouFields(PublicForm):
-    submitter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    submitter_email = forms.EmailField(
+    submitter_name = TextField(label=_("Your name"), max_length=200, required=False)
+    submitter_email = EmailAddressField(
         label=_("Your email address"),
         max_length=254,
         required=False,
         help_text=_("We send your tracking number and updates here."),
     )
-    submitter_phone = forms.CharField(
+    submitter_phone = TextField(
         label=_("Your phone number"),
         max_length=40,
         required=False,
@@ -111,7 +151,7 @@ class AboutYouFields(PublicForm):
 class ComplaintForm(AboutYouFields):
     """The public complaint form (its employee and witness rows are formsets)."""
 
-    submitter_address = forms.CharField(
+    submitter_address = TextField(
         label=_("Your mailing address"),
         max_length=500,
         required=False,
@@ -125,13 +165,13 @@ class ComplaintForm(AboutYouFields):
     on_behalf_of_other = forms.BooleanField(
         label=_("I am filing this for someone else"), required=False
     )
-    relationship = forms.CharField(
+    relationship = TextField(
         label=_("Your relationship to them"),
         max_length=100,
         required=False,
         help_text=_("For example: parent, friend, lawyer."),
     )
-    other_person_contact = forms.CharField(
+    other_person_contact = TextField(
         label=_("Their name and how to reach them"),
         max_length=500,
         required=False,
@@ -148,13 +188,13 @@ class ComplaintForm(AboutYouFields):
     occurred_approximate = forms.BooleanField(
         label=_("The date or time is approximate"), required=False
     )
-    location = forms.CharField(
+    location = TextField(
         label=_("Where did it happen?"),
         max_length=300,
         required=False,
         help_text=_("An address, an intersection or a landmark."),
     )
-    service_area = forms.ModelChoiceField(
+    service_area = AreaField(
         label=_("City or area"),
         queryset=ServiceArea.objects.all(),
         to_field_name="name",
@@ -162,7 +202,7 @@ class ComplaintForm(AboutYouFields):
         empty_label=_("Not sure"),
         help_text=_("The department also polices these cities and districts by contract."),
     )
-    narrative = forms.CharField(
+    narrative = TextField(
         label=_("What happened?"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -182,6 +222,10 @@ class ComplaintForm(AboutYouFields):
             "required": _("Tick the box to confirm that what you wrote is true as far as you know.")
         },
     )
+
+    def clean_categories(self) -> list[str]:
+        # Each category once, however often it was sent.
+        return list(dict.fromkeys(self.cleaned_data["categories"]))
 
     def clean(self):
         cleaned = super().clean()
@@ -209,7 +253,7 @@ class ComplimentForm(AboutYouFields):
     occurred_approximate = ComplaintForm.base_fields["occurred_approximate"]
     location = ComplaintForm.base_fields["location"]
     service_area = ComplaintForm.base_fields["service_area"]
-    narrative = forms.CharField(
+    narrative = TextField(
         label=_("What did they do?"),
         max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -223,10 +267,10 @@ class ComplimentForm(AboutYouFields):
 
 
 class EmployeeForm(PublicForm):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    badge = forms.CharField(label=_("Badge or DSN number"), max_length=20, required=False)
-    car_number = forms.CharField(label=_("Car number"), max_length=20, required=False)
-    description = forms.CharField(
+    name = TextField(label=_("Name"), max_length=200, required=False)
+    badge = TextField(label=_("Badge or DSN number"), max_length=20, required=False)
+    car_number = TextField(label=_("Car number"), max_length=20, required=False)
+    description = TextField(
         label=_("Description"),
         max_length=2000,
         required=False,
@@ -237,8 +281,8 @@ class EmployeeForm(PublicForm):
 
 
 class WitnessForm(PublicForm):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    contact = forms.CharField(
+    name = TextField(label=_("Name"), max_length=200, required=False)
+    contact = TextField(
         label=_("How to reach them"),
         max_length=300,
         required=False,
@@ -440,12 +484,9 @@ def _int(value) -> int:
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = TextField(
         label=_("Your message"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": _("Write your message before sending it.")},
     )
-
-    def clean_body(self):
-        return unicodedata.normalize("NFC", self.cleaned_data["body"])

@@ -56,6 +56,9 @@ class Submission(models.Model):
     idempotency_key = models.CharField(
         max_length=64, unique=True, null=True, blank=True, editable=False
     )
+    # A digest of what was sent under that key, so that the key sent again with different
+    # content is told apart from a resend (empty for submissions stored before it was kept).
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     channel = models.CharField(
         _("channel"), max_length=12, choices=Channel.choices, default=Channel.WEB
     )
@@ -210,11 +213,19 @@ class Attachment(models.Model):
     """Evidence a submitter uploaded. Stored under a server-made name in private storage."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments")
+    # What staff preview and anyone else gets: for a picture, the copy without its metadata.
     file = models.FileField(storage=attachment_storage, upload_to="%Y/%m/")
+    # The file exactly as received, kept when `file` is a cleaned copy: the investigator may
+    # need what cleaning removes (a photo's time and place). Downloaded only, and audited.
+    original_file = models.FileField(
+        storage=attachment_storage, upload_to="originals/%Y/%m/", blank=True
+    )
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 as received"), max_length=64)
+    # Active content found in a document (JavaScript, embedded files, …), flagged to staff.
+    active_content = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,21 +1,23 @@
 """Storing what the public sends. A view or the JSON endpoint validates; these functions store."""
 
+import hashlib
+import json
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, time
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from ops.refusals import Refused
 
 from .abuse import rate_check, spam_reasons
-from .attachments import CheckedAttachment, attachment_store
+from .attachments import CheckedAttachment, attachment_files_delete, attachment_store
 from .models import Attachment, InvolvedEmployee, Message, Submission, Witness
 from .outbox import routing_dispatch
 from .tracking import status_token_digest, status_token_for, tracking_number_next
@@ -74,20 +76,76 @@ class Receipt:
     created: bool
 
 
+class KeyReuse(models.TextChoices):
+    """What to do when an idempotency key comes again with different content."""
+
+    # A partner system reusing a key for another message has a bug: tell it (422).
+    REFUSE = "refuse", gettext_lazy("Refuse the different content")
+    # A resident who went back, edited and sent again means the edit: store it as well.
+    STORE_AS_NEW = "store_as_new", gettext_lazy("Store the different content as its own submission")
+
+
+class IdempotencyConflict(Refused):
+    """The idempotency key was used before for different content; nothing was stored."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This Idempotency-Key was already used for a different submission. Send new "
+                "content with a new key; send the same content to get its receipt again."
+            )
+        )
+
+
+def submission_fingerprint(
+    *, data: SubmissionData, attachments: list[CheckedAttachment] | None = None
+) -> str:
+    """A digest of everything that was sent, files included: equal for a resend, different
+    for any edit."""
+    sent = asdict(data)
+    sent["files"] = [a.sha256 for a in attachments or []]
+    return hashlib.sha256(json.dumps(sent, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _key_for_content(*, key: str, fingerprint: str, on_reuse: str) -> str:
+    """The key to store this content under: the key itself, unless it already names different
+    content, in which case a key derived from both (so that the edited version sent twice is
+    still stored once), or IdempotencyConflict."""
+    stored = (
+        Submission.objects.filter(idempotency_key=key)
+        .values_list("idempotency_fingerprint", flat=True)
+        .first()
+    )
+    if stored is None or stored in ("", fingerprint):
+        return key
+    if on_reuse == KeyReuse.REFUSE:
+        raise IdempotencyConflict
+    return hashlib.sha256(f"{key}:{fingerprint}".encode()).hexdigest()[:32]
+
+
 def submission_receive(
     *,
     data: SubmissionData,
     attachments: list[CheckedAttachment] | None = None,
     idempotency_key: str | None = None,
+    on_key_reuse: str = KeyReuse.REFUSE,
     client: str | None = None,
     honeypot: str = "",
 ) -> Receipt:
     """The way in for everything the public sends (web form and JSON API): count the attempt
     against the client's rate limit (refuses over the hard limit; a replay of a
     stored key is not a new attempt), judge whether it looks like spam, and store it, held in
-    quarantine if it does. A suspect submission is never dropped."""
-    if idempotency_key and Submission.objects.filter(idempotency_key=idempotency_key).exists():
-        return submission_create(data=data, idempotency_key=idempotency_key)
+    quarantine if it does. A suspect submission is never dropped. The same key with the same
+    content returns the first receipt; with different content it is refused
+    (IdempotencyConflict) or stored as its own submission, as `on_key_reuse` says: never
+    dropped in favour of the first."""
+    fingerprint = submission_fingerprint(data=data, attachments=attachments)
+    if idempotency_key:
+        idempotency_key = _key_for_content(
+            key=idempotency_key, fingerprint=fingerprint, on_reuse=on_key_reuse
+        )
+        if Submission.objects.filter(idempotency_key=idempotency_key).exists():
+            return submission_create(data=data, idempotency_key=idempotency_key)
     burst = False
     if client is not None:
         check = rate_check(scope="submission", client=client)
@@ -106,11 +164,27 @@ def submission_receive(
             )
         burst = check.burst
     reasons = spam_reasons(texts=_texts_of(data), honeypot=honeypot, burst=burst)
-    return submission_create(
+    receipt = submission_create(
         data=data,
         attachments=attachments,
         idempotency_key=idempotency_key,
         quarantine_reason="; ".join(reasons),
+        fingerprint=fingerprint,
+    )
+    stored = receipt.submission.idempotency_fingerprint
+    if receipt.created or not idempotency_key or stored in ("", fingerprint):
+        return receipt
+    # Different content raced in under the same key and was stored first.
+    if on_key_reuse == KeyReuse.REFUSE:
+        raise IdempotencyConflict
+    return submission_create(
+        data=data,
+        attachments=attachments,
+        idempotency_key=_key_for_content(
+            key=idempotency_key, fingerprint=fingerprint, on_reuse=on_key_reuse
+        ),
+        quarantine_reason="; ".join(reasons),
+        fingerprint=fingerprint,
     )
 
 
@@ -134,6 +208,7 @@ def submission_create(
     idempotency_key: str | None = None,
     entered_by=None,
     quarantine_reason: str = "",
+    fingerprint: str = "",
 ) -> Receipt:
     """Store a submission and everything attached to it, files included, in one transaction,
     numbered and marked `pending` routing; routing is dispatched once the transaction commits,
@@ -160,12 +235,12 @@ def submission_create(
                 attachments=attachments or [],
                 stored_files=stored_files,
                 quarantine_reason=quarantine_reason[:200],
+                fingerprint=fingerprint,
             )
     except BaseException:
         # Storage is not transactional: a file written before the rollback goes with it.
         for attachment in stored_files:
-            if attachment.file.name:
-                attachment.file.storage.delete(attachment.file.name)
+            attachment_files_delete(attachment)
         raise
     if receipt.created:
         logger.info("stored %s", receipt.submission.tracking_number)
@@ -173,7 +248,17 @@ def submission_create(
 
 
 def _store(
-    *, data, fields, key, token, now, entered_by, attachments, stored_files, quarantine_reason
+    *,
+    data,
+    fields,
+    key,
+    token,
+    now,
+    entered_by,
+    attachments,
+    stored_files,
+    quarantine_reason,
+    fingerprint,
 ) -> Receipt:
     # Numbers are taken under a row lock, so the duplicate check is repeated inside it:
     # two identical requests racing here store one submission.
@@ -186,6 +271,7 @@ def _store(
         tracking_number=number,
         status_token_digest=status_token_digest(token),
         idempotency_key=key,
+        idempotency_fingerprint=fingerprint,
         received_at=now,
         entered_by=entered_by,
         quarantined=bool(quarantine_reason),

@@ -20,6 +20,7 @@ from .models import Submission
 from .permissions import may_judge_quarantine
 from .selectors import quarantine_held, submission_by_status_token
 from .services import (
+    KeyReuse,
     message_from_submitter,
     quarantine_discard,
     quarantine_release,
@@ -57,6 +58,8 @@ def _submission_page(request, *, kind: str):
                     data=forms.to_data(language=get_language()),
                     attachments=forms.attachments,
                     idempotency_key=key,
+                    # Back, edit, send again: the edit is stored too, never dropped.
+                    on_key_reuse=KeyReuse.STORE_AS_NEW,
                     client=client_address(request),
                     honeypot=forms.honeypot,
                 )

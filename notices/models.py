@@ -74,7 +74,8 @@ class Notice(models.Model):
         indexes = [models.Index(fields=["state", "dispatched_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} → {self.recipient_email}"
+        # Shown wherever a notice is named (the admin too): never the recipient's address.
+        return f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def template_name(self) -> str:
@@ -98,7 +99,7 @@ class DeliveryEvent(models.Model):
         ordering = ["occurred_at"]
 
     def __str__(self) -> str:
-        return f"{self.event_type} {self.recipient}"
+        return f"{self.event_type} #{self.pk}"
 
 
 class PaperLetter(models.Model):

@@ -326,8 +326,10 @@ def _notice_texts(notice: Notice, *, html: bool) -> tuple[str, str, str]:
         **notice.context,
     }
     with translation.override(notice.language):
-        subject = " ".join(render_to_string(f"{notice.template_name}/subject.txt", context).split())
-        text = render_to_string(f"{notice.template_name}/body.txt", context)
+        subject = " ".join(
+            render_to_string(f"{notice.template_name}/subject.txt", context, using="text").split()
+        )
+        text = render_to_string(f"{notice.template_name}/body.txt", context, using="text")
         body_html = (
             render_to_string(f"{notice.template_name}/body.html", {**context, "subject": subject})
             if html

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
@@ -12,6 +13,7 @@ from ops.clients import client_address
 from .models import PaperLetter
 from .selectors import letters_for
 from .services import letter_render, notice_acknowledge, notice_by_acknowledge_token
+from .webhooks import tracking_webhook_answer
 
 
 @never_cache
@@ -61,3 +63,8 @@ def letter_posted(request, pk: int):
         client=client_address(request),
     )
     return redirect("notices:letters")
+
+
+@csrf_exempt  # the provider authenticates with the webhook secret and its signature
+def tracking_webhook(request, esp: str):
+    return tracking_webhook_answer(request, esp=esp)

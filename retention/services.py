@@ -5,10 +5,10 @@ number, every date, the kind and channel, the categories, the area, the employee
 their units, the case's queue, status, allegations and findings. It removes the complainant's
 (or citizen's) name, email, phone and mailing address, who they filed for, the account in their
 words and the place, the witnesses, the description of the employee, the message texts, the
-evidence files, the paper letters' addresses, the complainant's email on the notices sent to
-them, the referral letter and the internal notes; the status link stops working. Each
-anonymisation is one transaction and one audit event; evidence files are deleted once it has
-committed."""
+evidence (the originals as received and the cleaned copies), the paper letters' addresses, the
+complainant's email on the notices sent to them, the referral letter and the internal notes;
+the status link stops working. Each anonymisation is one transaction and one audit event;
+evidence files are deleted once it has committed."""
 
 import hashlib
 import logging
@@ -121,7 +121,8 @@ def _anonymise(submission: Submission, *, email: str, files: list) -> dict[str, 
     witnesses, _by_kind = Witness.objects.filter(submission=submission).delete()
     messages = Message.objects.filter(submission=submission).update(body=REMOVED)
     attachments = list(Attachment.objects.filter(submission=submission))
-    files.extend(a.file for a in attachments)
+    # The originals as received (with a photo's time and place) and the cleaned copies alike.
+    files.extend(f for a in attachments for f in (a.file, a.original_file) if f)
     Attachment.objects.filter(pk__in=[a.pk for a in attachments]).delete()
     to_submitter = Notice.objects.filter(submission=submission, kind__in=TO_SUBMITTER)
     if email:

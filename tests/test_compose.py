@@ -49,3 +49,10 @@ def test_the_broker_keeps_its_data_and_never_evicts_a_task():
 def test_exactly_one_beat():
     beat = COMPOSE["services"]["beat"]
     assert "deploy" not in beat or beat["deploy"].get("replicas", 1) == 1
+
+
+def test_web_is_healthy_while_it_serves_whatever_the_worker_does():
+    web = " ".join(COMPOSE["services"]["web"]["healthcheck"]["test"])
+    assert "/livez" in web and "/healthz" not in web
+    worker = " ".join(COMPOSE["services"]["worker"]["healthcheck"]["test"])
+    assert "inspect ping" in worker

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "anymail",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes
     "axes",
     # The project's rooms, lowest layer first (tests/test_layers.py holds the order).
     "ops",
@@ -52,7 +53,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /livez for load balancers, before host checks and redirects (see ops/health.py).
+    "ops.health.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ops.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -87,6 +91,15 @@ TEMPLATES = [
                 "retention.context_processors.staff_menu",
             ],
         },
+    },
+    {
+        # Plain text (email subjects and text bodies, letters' text): nothing is HTML-escaped,
+        # so "Chief's office" stays "Chief's office" and never becomes "Chief&#x27;s office".
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -138,15 +151,22 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Failed sign-ins per account in an hour, from every address together (staff/lockout.py).
+CANDOR_SIGNIN_ACCOUNT_LIMIT = env.int("CANDOR_SIGNIN_ACCOUNT_LIMIT", default=100)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "ops.clients.client_address"
 OTP_TOTP_ISSUER = "Candor BPS"
+# django-otp's admin never shows a device's secret key, QR code or recovery codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff sessions end after this much inactivity, and in any case this long after sign-in.
 CANDOR_STAFF_IDLE_SECONDS = env.int("CANDOR_STAFF_IDLE_SECONDS", default=30 * 60)
 CANDOR_STAFF_ABSOLUTE_SECONDS = env.int("CANDOR_STAFF_ABSOLUTE_SECONDS", default=10 * 3600)
+# The session cookie lives no longer than the longest staff session may (a browser would
+# otherwise keep a cookie for Django's default two weeks after the session is dead).
+SESSION_COOKIE_AGE = CANDOR_STAFF_ABSOLUTE_SECONDS
 # The assignee is reminded this many days before a case falls due.
 CANDOR_DUE_REMINDER_DAYS = env.int("CANDOR_DUE_REMINDER_DAYS", default=7)
 LOGIN_URL = "staff:login"
@@ -188,6 +208,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # ANYMAIL_* variable becomes a key of the ANYMAIL setting (ANYMAIL_POSTMARK_SERVER_TOKEN ->
 # ANYMAIL["POSTMARK_SERVER_TOKEN"]), so any anymail provider is configured by environment alone.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="ops.mailbox.CaptureBackend")
+# `check --deploy` refuses a backend that does not send (the dev capture backend, console,
+# locmem, …) unless this says, on purpose, that this deployment must not send email.
+CANDOR_ALLOW_UNSENT_EMAIL = env.bool("CANDOR_ALLOW_UNSENT_EMAIL", default=False)
 ANYMAIL = {
     key.removeprefix("ANYMAIL_"): value
     for key, value in os.environ.items()
@@ -244,6 +267,8 @@ CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
 CANDOR_SWEEP_REDISPATCH_SECONDS = env.int("CANDOR_SWEEP_REDISPATCH_SECONDS", default=900)
 # First wait before a notice is sent again after a provider fault; doubles each attempt.
 CANDOR_NOTICE_RETRY_SECONDS = env.float("CANDOR_NOTICE_RETRY_SECONDS", default=30)
+# How long /healthz keeps the broker and worker state it found (a worker ping takes a second).
+CANDOR_HEALTH_CACHE_SECONDS = env.int("CANDOR_HEALTH_CACHE_SECONDS", default=10)
 # The dev capture backend reports each message delivered (or bounced, for addresses at
 # bounces.example) through anymail's tracking signal, as a provider's webhook would.
 CANDOR_CAPTURE_TRACKING = env.bool("CANDOR_CAPTURE_TRACKING", default=True)
@@ -253,7 +278,17 @@ CANDOR_CAPTURE_TRACKING = env.bool("CANDOR_CAPTURE_TRACKING", default=True)
 # DATA_UPLOAD_MAX_MEMORY_SIZE does not cover files, so the form checks each one itself.
 CANDOR_ATTACHMENT_MAX_BYTES = env.int("CANDOR_ATTACHMENT_MAX_BYTES", default=50 * 1024 * 1024)
 CANDOR_ATTACHMENT_MAX_COUNT = env.int("CANDOR_ATTACHMENT_MAX_COUNT", default=5)
+# Pictures are decoded to be cleaned, so decoding is bounded before it starts: pixels over all
+# frames of an animation together, the number of frames, and the seconds the decode and
+# re-encode may take (a child process past them is killed and the picture refused).
 CANDOR_ATTACHMENT_MAX_PIXELS = env.int("CANDOR_ATTACHMENT_MAX_PIXELS", default=60_000_000)
+CANDOR_ATTACHMENT_MAX_FRAMES = env.int("CANDOR_ATTACHMENT_MAX_FRAMES", default=500)
+CANDOR_ATTACHMENT_DECODE_SECONDS = env.float("CANDOR_ATTACHMENT_DECODE_SECONDS", default=10)
+# ClamAV's daemon, e.g. tcp://clamav:3310 or unix:///run/clamav/clamd.ctl. Unset: no scan.
+# Set: every evidence file is scanned, and one the scanner did not pass is refused, also when
+# the scanner cannot be reached (fail closed).
+CANDOR_CLAMD_URL = env("CANDOR_CLAMD_URL", default="")
+CANDOR_CLAMD_TIMEOUT = env.float("CANDOR_CLAMD_TIMEOUT", default=30)
 # Whole request bodies: several evidence files plus the form.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

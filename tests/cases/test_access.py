@@ -64,7 +64,8 @@ def world(db):
             size=3,
             sha256="0" * 64,
         )
-        attachment.file.save("evidence.png", ContentFile(b"png"), save=True)
+        attachment.file.save("evidence.png", ContentFile(b"png"), save=False)
+        attachment.original_file.save("evidence.png", ContentFile(b"png+gps"), save=True)
         attachments[case.pk] = attachment
     bps = list(Queue.objects.filter(kind=Queue.Kind.BPS).values_list("slug", flat=True))
     people = {
@@ -89,6 +90,7 @@ def world(db):
     yield {"cases": [force, secret], "attachments": attachments, "people": people, "sees": sees}
     for attachment in attachments.values():
         attachment.file.delete(save=False)
+        attachment.original_file.delete(save=False)
 
 
 def test_every_staff_url_sends_a_stranger_to_sign_in(client, world):
@@ -123,7 +125,8 @@ def test_the_sign_in_pages_stay_reachable(client, world):
     assert client.get(reverse("staff:verify")).status_code == 200
 
 
-POST_ONLY = {n for _r, n in CASE_ROUTES} - {"cases:case", "cases:attachment", "cases:audit-export"}
+DOWNLOADS = {"cases:case", "cases:attachment", "cases:attachment_as_received"}
+POST_ONLY = {n for _r, n in CASE_ROUTES} - DOWNLOADS - {"cases:audit-export"}
 
 
 def expected_case_answer(role: str, name: str, method: str, visible: bool) -> set[int]:
@@ -133,7 +136,7 @@ def expected_case_answer(role: str, name: str, method: str, visible: bool) -> se
         return {404}
     if name == "cases:audit-export":
         return {200} if role in ("commander", "auditor") else {404}
-    if name in ("cases:case", "cases:attachment"):
+    if name in DOWNLOADS:
         return {200}
     # Everything else changes the case: POST only, never for the auditor, extending only for
     # the commander.
@@ -184,6 +187,29 @@ def test_an_attachment_downloads_with_a_safe_name_and_leaves_an_audit_event(clie
     assert "sandbox" in preview["Content-Security-Policy"]
     actions = set(force.audit.values_list("action", flat=True))
     assert {"case.download_attachment", "case.view_attachment"} <= actions
+
+
+def test_the_file_as_received_is_a_download_only_and_audited(client, world):
+    sign_in(client, world["people"]["investigator"])
+    force, secret = world["cases"]
+    attachment = world["attachments"][force.pk]
+    url = reverse("cases:attachment_as_received", args=[force.pk, attachment.pk])
+    response = client.get(url, {"inline": "1"})
+    assert b"".join(response.streaming_content) == b"png+gps"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert force.audit.filter(action="case.download_original").count() == 1
+    # The preview is the cleaned copy.
+    preview = client.get(
+        reverse("cases:attachment", args=[force.pk, attachment.pk]), {"inline": "1"}
+    )
+    assert b"".join(preview.streaming_content) == b"png"
+    # Staff who may not see the other case cannot reach its original through this one.
+    other = world["attachments"][secret.pk]
+    assert (
+        client.get(reverse("cases:attachment_as_received", args=[force.pk, other.pk])).status_code
+        == 404
+    )
 
 
 NON_CASE = {

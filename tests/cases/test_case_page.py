@@ -6,11 +6,12 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseNote
-from intake.models import Message, Submission
+from intake.models import Attachment, Message, Submission
 from notices.models import Notice
 
 from .conftest import routed_complaint, sign_in
@@ -238,3 +239,37 @@ def test_the_queue_overview_query_count_does_not_grow_with_cases(
         routed_complaint(categories=["bias"])
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("cases:queues"))
+
+
+def test_each_attachment_shows_its_digest_as_received_its_original_and_any_active_content(
+    client, investigator, case
+):
+    photo = Attachment(
+        submission=case.submission,
+        original_name="photo.jpg",
+        content_type="image/jpeg",
+        size=3,
+        sha256="ab" * 32,
+    )
+    photo.file.save("p.jpg", ContentFile(b"jpg"), save=False)
+    photo.original_file.save("p.jpg", ContentFile(b"jpg+gps"), save=True)
+    form = Attachment.objects.create(
+        submission=case.submission,
+        original_name="form.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256="cd" * 32,
+        active_content=["javascript", "embedded_files"],
+        file=ContentFile(b"pdf", name="f.pdf"),
+    )
+    try:
+        sign_in(client, investigator)
+        body = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+        assert "ab" * 32 in body and "cd" * 32 in body
+        assert reverse("cases:attachment_as_received", args=[case.pk, photo.pk]) in body
+        assert reverse("cases:attachment_as_received", args=[case.pk, form.pk]) not in body
+        assert "JavaScript, embedded files" in body
+    finally:
+        for attachment in (photo, form):
+            attachment.file.delete(save=False)
+        photo.original_file.delete(save=False)

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
 
 @pytest.fixture(autouse=True)
@@ -35,5 +36,9 @@ def png(name="picture.png") -> SimpleUploadedFile:
 
 
 def pdf(name="report.pdf") -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    """A real one-page PDF, as a scanner or a word processor writes it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")

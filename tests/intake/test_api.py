@@ -126,3 +126,16 @@ def test_body_over_the_upload_limit_is_refused(client, key, settings):
     body = {**COMPLAINT, "narrative": "x" * 500}
     assert post(client, "/api/v1/complaints", body, key).status_code == 413
     assert Submission.objects.count() == 0
+
+
+def test_same_idempotency_key_with_a_different_body_is_422_and_stores_nothing_more(client, key):
+    first = post(client, "/api/v1/complaints", COMPLAINT, key, HTTP_IDEMPOTENCY_KEY="311-7")
+    edited = {**COMPLAINT, "narrative": "The officer shouted at me twice."}
+    again = post(client, "/api/v1/complaints", edited, key, HTTP_IDEMPOTENCY_KEY="311-7")
+    assert (first.status_code, again.status_code) == (201, 422)
+    assert "Idempotency-Key" in again.json()["errors"]
+    assert Submission.objects.get().narrative == COMPLAINT["narrative"]
+    # The first content still gets its receipt, whatever order its fields come in.
+    reordered = dict(reversed(list(COMPLAINT.items())))
+    replay = post(client, "/api/v1/complaints", reordered, key, HTTP_IDEMPOTENCY_KEY="311-7")
+    assert replay.status_code == 200 and replay.json() == first.json()

@@ -5,7 +5,7 @@ import pytest
 
 from directory.models import ServiceArea
 from intake.models import Attachment, Submission
-from tests.factories import complaint_post
+from tests.factories import complaint_post, form_key
 
 from .conftest import jpeg_with_gps, pdf
 
@@ -276,3 +276,19 @@ def test_bosnian_page(client):
     page = client.get("/complaint/", HTTP_ACCEPT_LANGUAGE="bs").content.decode()
     assert '<html lang="bs">' in page
     assert "Podnesite pritužbu" in page
+
+
+def test_going_back_editing_and_sending_again_stores_the_edit_as_its_own_submission(client):
+    key = form_key(client)
+    first = client.post("/complaint/", complaint_post(idempotency_key=key))
+    edited = complaint_post(idempotency_key=key, narrative="He shouted, and then took my phone.")
+    second = client.post("/complaint/", edited)
+    assert first["Location"] != second["Location"]
+    assert sorted(Submission.objects.values_list("narrative", flat=True)) == [
+        "He shouted, and then took my phone.",
+        "The officer shouted at me and took my phone.",
+    ]
+    # The edited version sent twice (a double click) is still stored once.
+    third = client.post("/complaint/", edited)
+    assert third["Location"] == second["Location"]
+    assert Submission.objects.count() == 2

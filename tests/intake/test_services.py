@@ -1,7 +1,15 @@
 import pytest
 
 from intake.models import InvolvedEmployee, Submission
-from intake.services import EmployeeData, SubmissionData, WitnessData, submission_create
+from intake.services import (
+    EmployeeData,
+    IdempotencyConflict,
+    KeyReuse,
+    SubmissionData,
+    WitnessData,
+    submission_create,
+    submission_receive,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +63,17 @@ def test_status_token_is_not_stored_in_clear():
     receipt = submission_create(data=data())
     stored = Submission.objects.filter(status_token_digest=receipt.status_token).exists()
     assert not stored
+
+
+def test_a_key_sent_again_with_different_content_is_refused_or_stored_apart():
+    first = submission_receive(data=data(), idempotency_key="k" * 32)
+    edited = SubmissionData(kind="complaint", narrative="Something else entirely.")
+    with pytest.raises(IdempotencyConflict):
+        submission_receive(data=edited, idempotency_key="k" * 32, on_key_reuse=KeyReuse.REFUSE)
+    apart = submission_receive(
+        data=edited, idempotency_key="k" * 32, on_key_reuse=KeyReuse.STORE_AS_NEW
+    )
+    assert apart.created and apart.submission != first.submission
+    assert apart.status_token != first.status_token
+    same = submission_receive(data=data(), idempotency_key="k" * 32)
+    assert not same.created and same.submission == first.submission

@@ -8,7 +8,11 @@ import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
+from notices.checks import NOT_SENDING, email_sent_check, webhook_secret_check
 from notices.models import DeliveryEvent, Notice, PaperLetter
 from notices.services import notice_acknowledge_url, notice_send
 from routing.services import submission_route
@@ -100,7 +104,12 @@ def test_a_bounced_alert_to_staff_makes_no_letter():
 
 @pytest.fixture
 def webhook_secret(settings):
-    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "hook:s3cret-value"}
+    # Postmark is configured (named in the ANYMAIL settings) and its webhook has the secret.
+    settings.ANYMAIL = {
+        **settings.ANYMAIL,
+        "POSTMARK_SERVER_TOKEN": "test-token",
+        "WEBHOOK_SECRET": "hook:s3cret-value",
+    }
 
 
 def postmark_delivery(notice):
@@ -137,7 +146,15 @@ def test_the_webhook_refuses_a_caller_without_the_secret(client, webhook_secret)
         data=json.dumps(postmark_delivery(notice)),
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 403
+    wrong = "Basic " + base64.b64encode(b"hook:guess").decode()
+    response = client.post(
+        "/anymail/postmark/tracking/",
+        data=json.dumps(postmark_delivery(notice)),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=wrong,
+    )
+    assert response.status_code == 403
     notice.refresh_from_db()
     assert notice.state == Notice.State.SENT
 
@@ -185,11 +202,92 @@ def test_the_dev_capture_backend_reports_delivery_and_bounces_after_commit(setti
     assert PaperLetter.objects.get().notice.kind == "acknowledgement"
 
 
-def test_check_deploy_warns_when_a_provider_has_no_webhook_secret(settings):
-    from notices.checks import webhook_secret_check
-
+def test_check_deploy_fails_when_a_reachable_webhook_has_no_secret(settings):
     settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x"}
-    assert [w.id for w in webhook_secret_check(None)] == ["candor.W001"]
+    assert [e.id for e in webhook_secret_check(None)] == ["candor.E001"]
+    assert webhook_secret_check(None)[0].is_serious()
     settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "x", "WEBHOOK_SECRET": "a:b"}
     assert webhook_secret_check(None) == []
+
+
+def test_check_deploy_fails_on_a_backend_that_does_not_send_unless_told_on_purpose(settings):
+    for backend in NOT_SENDING:
+        settings.EMAIL_BACKEND = backend
+        settings.CANDOR_ALLOW_UNSENT_EMAIL = False
+        assert [e.id for e in email_sent_check(None)] == ["candor.E002"]
+        settings.CANDOR_ALLOW_UNSENT_EMAIL = True
+        assert email_sent_check(None) == []
+    settings.CANDOR_ALLOW_UNSENT_EMAIL = False
+    for backend in (
+        "anymail.backends.postmark.EmailBackend",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ):
+        settings.EMAIL_BACKEND = backend
+        assert email_sent_check(None) == []
+
+
+AUTH = "Basic " + base64.b64encode(b"hook:s3cret-value").decode()
+
+
+@pytest.mark.parametrize("esp", ["sendgrid", "mailgun", "not-a-provider", "postmark_x"])
+def test_a_provider_that_is_not_configured_answers_404(client, webhook_secret, esp):
+    response = client.post(f"/anymail/{esp}/tracking/", data="{}", content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_a_provider_named_but_missing_its_signing_key_answers_404(client, settings):
+    # Mailgun's view needs a signing key (or the API key); without one anymail cannot check
+    # a call at all.
+    settings.ANYMAIL = {
+        "MAILGUN_SENDER_DOMAIN": "mg.example.org",
+        "WEBHOOK_SECRET": "hook:s3cret-value",
+    }
+    response = client.post(
+        "/anymail/mailgun/tracking/",
+        data="{}",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=AUTH,
+    )
+    assert response.status_code == 404
+
+
+@settings_hypothesis(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.text(max_size=200).map(str.encode),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+            lambda c: (
+                st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=12), c, max_size=4)
+            ),
+            max_leaves=10,
+        ).map(lambda v: json.dumps(v).encode()),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "RecordType": st.sampled_from(["Delivery", "Bounce", "SpamComplaint", "Open", "x"]),
+                "MessageID": st.text(max_size=40) | st.integers(),
+                "Recipient": st.text(max_size=40) | st.none(),
+                "Email": st.text(max_size=40),
+                "DeliveredAt": st.text(max_size=30) | st.integers(),
+                "BouncedAt": st.text(max_size=30),
+                "Type": st.text(max_size=20) | st.integers(),
+                "Details": st.text(max_size=30) | st.none(),
+                "Metadata": st.dictionaries(st.text(max_size=5), st.text(max_size=5)) | st.text(),
+                "ID": st.integers() | st.text(max_size=10),
+            },
+        ).map(lambda v: json.dumps(v).encode()),
+    )
+)
+def test_no_body_makes_the_webhook_answer_500(client, webhook_secret, body):
+    response = client.post(
+        "/anymail/postmark/tracking/",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=AUTH,
+    )
+    assert response.status_code in (200, 400)

@@ -107,6 +107,7 @@ def old_case(db):
         sha256="0" * 64,
     )
     attachment.file.save("evidence.jpg", ContentFile(b"jpg"), save=True)
+    attachment.original_file.save("original.jpg", ContentFile(b"jpg+exif"), save=True)
     notice = Notice.objects.create(
         submission=submission,
         kind=Notice.Kind.OUTCOME,
@@ -118,7 +119,11 @@ def old_case(db):
     Case.objects.filter(pk=case.pk).update(referral_letter="Dear Rosalind")
     CaseNote.objects.create(case=case, author=UserFactory(), body="Rosalind says her son saw it.")
     case.refresh_from_db()
-    return {"case": case, "file": attachment.file.name, "storage": attachment.file.storage}
+    return {
+        "case": case,
+        "files": [attachment.file.name, attachment.original_file.name],
+        "storage": attachment.file.storage,
+    }
 
 
 def test_anonymising_removes_the_personal_data_and_keeps_the_statistics(
@@ -148,7 +153,8 @@ def test_anonymising_removes_the_personal_data_and_keeps_the_statistics(
         REMOVED
     ]
     assert not Attachment.objects.filter(submission=submission).exists()
-    assert not old_case["storage"].exists(old_case["file"])
+    for name in old_case["files"]:
+        assert not old_case["storage"].exists(name), name
     notice = Notice.objects.get(submission=submission, kind=Notice.Kind.OUTCOME)
     assert (notice.recipient_email, notice.recipient_name, notice.context) == ("", "", {})
     assert PaperLetter.objects.get(submission=submission).address == REMOVED

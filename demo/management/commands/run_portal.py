@@ -53,7 +53,14 @@ class Command(BaseCommand):
                 (settings.CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
         # A SIGTERM (from a process manager or `kill`) stops the children as Ctrl-C does.
         signal.signal(signal.SIGTERM, _interrupt)
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        # Links in emails (written by the worker) point where the web server listens, unless
+        # the address people reach it by was given explicitly.
+        environment = {**os.environ, "CANDOR_ADDR": addr}
+        environment.setdefault("PORTAL_BASE_URL", base)
+        processes = {
+            name: subprocess.Popen(cmd, env=environment)  # noqa: S603
+            for name, cmd in commands.items()
+        }
         self._banner(base)
         try:
             while True:
@@ -93,7 +100,7 @@ class Command(BaseCommand):
             f"  Retention, holds:  {base}/staff/retention/ (commander, auditor)",
             f"  Transparency page: {base}/transparency/ (public, open data)",
             f"  Administration:    {base}/admin/",
-            f"  Health:            {base}/healthz",
+            f"  Health:            {base}/healthz (readiness), {base}/livez (liveness)",
             f"  Emails sent:       {base}/dev/mailbox/"
             if settings.CANDOR_DEV_MAILBOX
             else f"  Emails sent by:    {settings.EMAIL_BACKEND}",
