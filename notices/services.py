@@ -10,6 +10,7 @@ from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +18,7 @@ from django.utils import timezone, translation
 from intake.models import Submission
 from intake.tracking import status_url
 
+from .dispatch import notices_dispatch_on_commit
 from .models import DeliveryEvent, Notice, PaperLetter
 
 logger = logging.getLogger(__name__)
@@ -129,11 +131,18 @@ def notice_render(notice: Notice) -> AnymailMessage:
 def notice_send(*, notice_id: int) -> Notice.State:
     """Send a queued notice once. The row is locked while sending, so a task delivered twice
     sends one email; a notice already sent is left alone. A refused recipient fails the notice
-    for good; a provider fault raises TransientSendError so the caller retries later."""
+    for good; a provider fault raises TransientSendError so the caller retries later.
+
+    One person gets the notices about one submission in the order they were decided: while an
+    earlier one to them is still queued (waiting for a retry, or for a busy worker), this one
+    waits, and the earlier one, once it is done, dispatches the next. Sent each on its own, a
+    retried or slower email was overtaken by the next (two status emails arrived reversed)."""
     with transaction.atomic():
         notice = Notice.objects.select_for_update().select_related("submission").get(pk=notice_id)
         if notice.state != Notice.State.QUEUED:
             return Notice.State(notice.state)
+        if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
+            return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
         notice.attempts += 1
         try:
             message = notice_render(notice)
@@ -143,6 +152,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
             notice.last_error = str(error)[:2000]
             notice.save(update_fields=["state", "last_error", "attempts", "updated_at"])
             logger.warning("notice %s refused by provider: %s", notice.pk, error)
+            _next_to_same_person_dispatch(notice)
             return Notice.State.FAILED
         except AnymailAPIError as error:
             if (
@@ -160,6 +170,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
             )
             if notice.state == Notice.State.FAILED:
                 logger.warning("notice %s rejected by provider: %s", notice.pk, error)
+                _next_to_same_person_dispatch(notice)
                 return Notice.State.FAILED
         else:
             # anymail backends report the provider's message id; a plain SMTP backend has none.
@@ -170,8 +181,26 @@ def notice_send(*, notice_id: int) -> Notice.State:
             notice.sent_at = timezone.now()
             notice.last_error = ""
             notice.save()
-            return notice.state
+            _next_to_same_person_dispatch(notice)
+            return Notice.State.SENT
     raise TransientSendError(notice.last_error, retry_in=retry_in.total_seconds())
+
+
+def _to_same_person(notice: Notice) -> QuerySet[Notice]:
+    """The notices still queued to the same recipient about the same submission."""
+    return Notice.objects.filter(
+        submission_id=notice.submission_id,
+        recipient_email=notice.recipient_email,
+        state=Notice.State.QUEUED,
+    ).exclude(pk=notice.pk)
+
+
+def _next_to_same_person_dispatch(notice: Notice) -> None:
+    """Once a notice is done (sent, or failed for good), hand the next one to the same person
+    to the broker after commit; it may have been waiting for this one."""
+    following = _to_same_person(notice).filter(pk__gt=notice.pk).order_by("pk").first()
+    if following is not None:
+        notices_dispatch_on_commit([following])
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
