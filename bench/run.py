@@ -343,6 +343,9 @@ def _report(args, form: dict, flood: dict, routed: float, figures: dict) -> None
     ms = 1000
     latencies = figures["latencies"]
     slow = f", every email taking {args.slow_provider:g} s" if args.slow_provider else ""
+    if args.slow_provider:
+        # The slow provider is still working through the emails: only routing can be lost.
+        figures["lost"] = figures["unrouted"]
     lines = [
         "",
         f"Public form (Django test client, in process, {len(form['posts'])} submissions):",
@@ -374,8 +377,6 @@ def _report(args, form: dict, flood: dict, routed: float, figures: dict) -> None
         "",
     ]
     if args.slow_provider:
-        # The slow provider is still working through the emails: only routing can be lost.
-        figures["lost"] = figures["unrouted"]
         lines.insert(-1, "  (with a slow provider, lost counts submissions not routed)")
     print("\n".join(lines))
     if figures["lost"] or figures["duplicate_cases"] or figures["duplicate_emails"]:
