@@ -153,7 +153,8 @@ def _measure(repeat: int) -> None:
     use_of_force = Queue.objects.get(slug="use-of-force").pk
     some_case = Case.objects.select_related("submission").order_by("?").first()
     pages = {
-        "queue overview": "/staff/",
+        "queue overview": "/staff/queues/",
+        "home (the commander's work)": "/staff/",
         "case list, as it opens": "/staff/cases/",
         "filtered: queue + status + overdue": "/staff/cases/?"
         + urlencode({"queue": use_of_force, "status": "investigating", "overdue": "on"}),

@@ -1,76 +1,12 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Employee, Unit
-from intake.models import AllegationCategory, Submission
-from intake.services import EmployeeData, SubmissionData, WitnessData
+from directory.models import Employee
+from intake.forms import ComplaintForm
+from intake.models import AllegationCategory, InvolvedEmployee
 
 from .models import Case, Finding
-from .selectors import SORTS, CaseFilters
 from .services import STAFF_CHANNELS
-
-
-class CaseFilterForm(forms.Form):
-    queue = forms.ModelChoiceField(label=_("Queue"), queryset=None, required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any"))] + Case.Status.choices, required=False
-    )
-    assignee = forms.ModelChoiceField(
-        label=_("Assignee"), queryset=get_user_model().objects.none(), required=False
-    )
-    unassigned = forms.BooleanField(label=_("Unassigned only"), required=False)
-    allegation = forms.ChoiceField(
-        label=_("Allegation"),
-        choices=[("", _("Any"))] + AllegationCategory.choices,
-        required=False,
-    )
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all(), required=False)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q = forms.CharField(
-        label=_("Search: tracking number, employee or words"), max_length=200, required=False
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        choices=[
-            ("due", _("Due date, soonest first")),
-            ("-due", _("Due date, latest first")),
-            ("received", _("Received, oldest first")),
-            ("-received", _("Received, newest first")),
-            ("status", _("Status")),
-            ("priority", _("Priority")),
-            ("tracking", _("Tracking number")),
-        ],
-    )
-
-    def __init__(self, *args, queues, assignees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["queue"].queryset = queues
-        self.fields["assignee"].queryset = assignees
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
-
-    def filters(self) -> CaseFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        return CaseFilters(
-            queue=data.get("queue"),
-            status=data.get("status") or "",
-            assignee_id=data["assignee"].pk if data.get("assignee") else None,
-            unassigned=bool(data.get("unassigned")),
-            allegation=data.get("allegation") or "",
-            unit_id=data["unit"].pk if data.get("unit") else None,
-            overdue=bool(data.get("overdue")),
-            received_from=data.get("received_from"),
-            received_to=data.get("received_to"),
-            search=data.get("q") or "",
-            sort=data.get("sort") if data.get("sort") in SORTS else "due",
-        )
 
 
 class CaseForm(forms.Form):
@@ -103,8 +39,17 @@ class AssignForm(VersionForm):
 
 
 class ReasonForm(VersionForm):
+    """The reason for reopening a case or returning its findings (`step` says which)."""
+
     id_prefix = "reason"
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args, step: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.step = step
+
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReferForm(VersionForm):
@@ -119,6 +64,17 @@ class MergeForm(VersionForm):
     id_prefix = "merge"
     into = forms.CharField(label=_("Tracking number of the case it duplicates"), max_length=20)
 
+    def __init__(self, *args, cases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = cases  # the cases the person may see; only those can be merged into
+
+    def clean_into(self) -> Case:
+        number = self.cleaned_data["into"].strip().upper()
+        into = self.cases.filter(submission__tracking_number=number).first()
+        if into is None:
+            raise forms.ValidationError(_("No case you can see has that tracking number."))
+        return into
+
 
 class AllegationForm(VersionForm):
     id_prefix = "allegation"
@@ -127,7 +83,8 @@ class AllegationForm(VersionForm):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["involved"].queryset = case.submission.employees.all()
+        self.fields["involved"].queryset = case.submission.employees.select_related("employee")
+        self.fields["involved"].label_from_instance = lambda person: person.label
 
 
 class FindingsForm(VersionForm):
@@ -140,7 +97,7 @@ class FindingsForm(VersionForm):
         self.allegations = allegations
         for allegation in allegations:
             self.fields[f"finding_{allegation.pk}"] = forms.ChoiceField(
-                label=str(allegation),
+                label=allegation.label,
                 choices=[("", _("Not yet decided"))] + Finding.choices,
                 required=False,
                 initial=allegation.finding,
@@ -159,6 +116,16 @@ class EmployeeMatchForm(VersionForm):
         required=False,
     )
 
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_involved(self) -> InvolvedEmployee:
+        involved = self.case.submission.employees.filter(pk=self.cleaned_data["involved"]).first()
+        if involved is None:
+            raise forms.ValidationError(_("That employee is not named in this complaint."))
+        return involved
+
     def clean_dsn(self):
         dsn = self.cleaned_data["dsn"].strip()
         if not dsn:
@@ -174,13 +141,17 @@ class ExtendForm(VersionForm):
     new_due = forms.DateField(
         label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class NoteForm(CaseForm):
     id_prefix = "note"
 
-    body = forms.CharField(label=_("Internal note"), max_length=10000, widget=forms.Textarea)
+    body = forms.CharField(
+        label=_("Internal note"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class NoticeSendAgainForm(CaseForm):
@@ -193,72 +164,46 @@ class MessageForm(CaseForm):
     id_prefix = "message"
 
     body = forms.CharField(
-        label=_("Message to the complainant"), max_length=5000, widget=forms.Textarea
+        label=_("Message to the complainant"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class StaffComplaintForm(forms.Form):
-    """A complaint taken by phone, letter, email or in person."""
+class StaffComplaintForm(ComplaintForm):
+    """A complaint taken by phone, letter, email or in person: the public complaint form's own
+    fields and checks (intake/forms.py), worded for the staff member typing it in, plus how it
+    came in. Used through intake's SubmissionForms, with its employee and witness rows."""
 
+    website = None  # no honeypot: staff are signed in
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     channel = forms.ChoiceField(
         label=_("How it came in"),
         choices=[(c.value, c.label) for c in STAFF_CHANNELS],
     )
-    language = forms.ChoiceField(
-        label=_("Complainant's language"),
-        choices=[("en", _("English")), ("es", _("Spanish")), ("bs", _("Bosnian"))],
-    )
-    submitter_name = forms.CharField(label=_("Complainant's name"), max_length=200, required=False)
-    submitter_email = forms.EmailField(label=_("Email"), required=False)
-    submitter_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    submitter_address = forms.CharField(
-        label=_("Mailing address"), max_length=500, required=False, widget=forms.Textarea
-    )
-    occurred_on = forms.DateField(
-        label=_("Date of the incident"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    location = forms.CharField(label=_("Place"), max_length=300, required=False)
-    narrative = forms.CharField(label=_("What happened"), max_length=20000, widget=forms.Textarea)
-    categories = forms.MultipleChoiceField(
-        label=_("Allegations"),
-        choices=AllegationCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    employee_name = forms.CharField(label=_("Employee's name"), max_length=200, required=False)
-    employee_badge = forms.CharField(
-        label=_("Employee's badge or DSN number"), max_length=20, required=False
-    )
-    witness_name = forms.CharField(label=_("Witness's name"), max_length=200, required=False)
-    witness_contact = forms.CharField(
-        label=_("How to reach the witness"), max_length=300, required=False
-    )
 
-    def submission_data(self) -> SubmissionData:
-        data = self.cleaned_data
-        employees = []
-        if data["employee_name"] or data["employee_badge"]:
-            employees.append(EmployeeData(name=data["employee_name"], badge=data["employee_badge"]))
-        witnesses = []
-        if data["witness_name"] or data["witness_contact"]:
-            witnesses.append(
-                WitnessData(name=data["witness_name"], contact=data["witness_contact"])
-            )
-        return SubmissionData(
-            kind=Submission.Kind.COMPLAINT,
-            narrative=data["narrative"],
-            language=data["language"],
-            channel=data["channel"],
-            submitter_name=data["submitter_name"],
-            submitter_email=data["submitter_email"],
-            submitter_phone=data["submitter_phone"],
-            submitter_address=data["submitter_address"],
-            occurred_on=data["occurred_on"],
-            location=data["location"],
-            categories=data["categories"],
-            employees=employees,
-            witnesses=witnesses,
-        )
+    STAFF_WORDING = {
+        "submitter_name": (_("Complainant's name"), ""),
+        "submitter_email": (_("Email"), ""),
+        "submitter_phone": (_("Phone"), ""),
+        "submitter_address": (_("Mailing address"), ""),
+        "language": (_("Complainant's language"), ""),
+        "preferred_contact": (_("How the complainant wants to be contacted"), ""),
+        "on_behalf_of_other": (_("Filed for someone else"), ""),
+        "relationship": (_("The complainant's relationship to them"), ""),
+        "occurred_on": (_("Date of the incident"), ""),
+        "location": (_("Place"), ""),
+        "narrative": (_("What happened"), ""),
+        "categories": (_("Allegations"), _("Tick every allegation the complainant makes.")),
+        "declaration": (_("The complainant declared this true, as far as they know"), ""),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.STAFF_WORDING.items():
+            self.fields[name].label = label
+            self.fields[name].help_text = help_text
+        # The complainant's language is asked, not guessed from the staff member's browser.
+        self.fields["language"].required = True
+        self.fields["declaration"].required = False
+        self.order_fields(["idempotency_key", "channel"])

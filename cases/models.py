@@ -125,7 +125,15 @@ class Allegation(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} ({self.get_finding_display() or 'open'})"
+        finding = self.get_finding_display() or _("no finding yet")
+        return f"{self.get_category_display()} ({finding})"
+
+    @property
+    def label(self) -> str:
+        """The allegation as staff read it: category and the employee by rank, name and DSN."""
+        if self.involved is None:
+            return str(self.get_category_display())
+        return f"{self.get_category_display()} — {self.involved.label}"
 
 
 class CaseNote(models.Model):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from intake.attachments import CheckedAttachment
 from intake.models import Message, Submission
 from intake.services import Receipt, SubmissionData, submission_create
 from notices.dispatch import notices_dispatch_on_commit
@@ -108,14 +109,22 @@ def case_message_send(*, case: Case, actor, body: str, client: str | None = None
     return message
 
 
-def staff_complaint_enter(*, data: SubmissionData, actor, idempotency_key: str) -> Receipt:
+def staff_complaint_enter(
+    *,
+    data: SubmissionData,
+    actor,
+    idempotency_key: str,
+    attachments: list[CheckedAttachment] | None = None,
+) -> Receipt:
     """Store a complaint that came by phone, letter, email or in person through the same
     service as the public form, so the registry holds every complaint."""
     if not can(actor, Action.INTAKE):
         raise Refused(_("Your role does not allow this step."))
     if data.channel not in STAFF_CHANNELS:
         raise Refused(_("Choose how the complaint came in."))
-    receipt = submission_create(data=data, idempotency_key=idempotency_key, entered_by=actor)
+    receipt = submission_create(
+        data=data, attachments=attachments, idempotency_key=idempotency_key, entered_by=actor
+    )
     logger.info(
         "complaint %s entered by %s (%s)",
         receipt.submission.tracking_number,

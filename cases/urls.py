@@ -3,22 +3,40 @@ from django.urls import path
 from . import views
 
 app_name = "cases"
+
+# The case page's changes (cases.views.CHANGES) and the address each is posted to.
+CHANGE_ROUTES = {
+    "findings": "findings",
+    "allegation-add": "allegations",
+    "employee-match": "employees",
+    "extend": "extend",
+    "note": "notes",
+    "message": "messages",
+    "notice-send-again": "notices/send-again",
+    **{
+        step: step
+        for step in (
+            "triage",
+            "assign",
+            "open",
+            "submit_findings",
+            "return_findings",
+            "approve",
+            "close",
+            "mediate",
+            "refer",
+            "merge",
+            "reopen",
+        )
+    },
+}
 urlpatterns = [
-    path("", views.queues, name="queues"),
+    path("queues/", views.queues, name="queues"),
     path("queues/<slug:slug>/", views.queue_detail, name="queue"),
     path("cases/", views.cases_list, name="list"),
+    path("cases/export.csv", views.cases_export, name="list-export"),
     path("cases/<int:pk>/", views.case_page, name="case"),
-    path("cases/<int:pk>/findings/", views.case_findings, name="findings"),
-    path("cases/<int:pk>/allegations/", views.case_allegation_add, name="allegation-add"),
-    path("cases/<int:pk>/employees/", views.case_employee_match, name="employee-match"),
-    path("cases/<int:pk>/extend/", views.case_extend, name="extend"),
-    path("cases/<int:pk>/notes/", views.case_note, name="note"),
-    path("cases/<int:pk>/messages/", views.case_message, name="message"),
-    path(
-        "cases/<int:pk>/notices/send-again/",
-        views.case_notice_send_again,
-        name="notice-send-again",
-    ),
+    path("cases/<int:pk>/print/", views.case_print, name="print"),
     path(
         "cases/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,
@@ -32,21 +50,9 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/audit.csv", views.audit_export, name="audit-export"),
     path("intake/", views.staff_complaint, name="staff-complaint"),
-    # One address per workflow step, so each can be named and walked by the access test.
+    # One address per change, so each can be named and walked by the access test; one view.
     *[
-        path(f"cases/<int:pk>/{name}/", views.case_transition, {"action": name}, name=name)
-        for name in (
-            "triage",
-            "assign",
-            "open",
-            "submit_findings",
-            "return_findings",
-            "approve",
-            "close",
-            "mediate",
-            "refer",
-            "merge",
-            "reopen",
-        )
+        path(f"cases/<int:pk>/{segment}/", views.case_change, {"change": name}, name=name)
+        for name, segment in CHANGE_ROUTES.items()
     ],
 ]

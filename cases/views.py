@@ -2,31 +2,36 @@
 case, attachment and note is looked up through what the person may see, so anything else
 answers 404."""
 
-import csv
+import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from audit.exports import AUDIT_CSV_HEADER, audit_csv_rows
 from audit.models import AuditAction
 from audit.services import audit_record
-from intake.attachments import active_content_labels
-from intake.models import Attachment
+from intake.forms import SubmissionForms
+from intake.models import Attachment, Submission
 from ops.clients import client_address
 from ops.refusals import Refused
+from staff.exports import csv_response
 
-from . import services, workflow
+from . import workflow
+from .filters import CaseFilter
 from .forms import (
     AllegationForm,
     AssignForm,
-    CaseFilterForm,
     EmployeeMatchForm,
     ExtendForm,
     FindingsForm,
@@ -50,8 +55,15 @@ from .permissions import (
     queues_visible_to,
     require,
 )
-from .selectors import case_detail, case_list, case_timeline, queues_for, status_counts_for
-from .services import case_message_send, case_note_add, staff_complaint_enter
+from .selectors import case_detail, case_file, queues_for, status_counts_for
+from .services import (
+    case_message_send,
+    case_note_add,
+    case_notice_send_again,
+    staff_complaint_enter,
+)
+
+access_log = logging.getLogger("candor.access")
 
 PAGE_SIZE = 50
 PREVIEWABLE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
@@ -65,8 +77,7 @@ def _staff(request) -> None:
 
 @never_cache
 def queues(request):
-    if not has_case_role(request.user):
-        return render(request, "cases/no_case_role.html")
+    _staff(request)
     queue_list = list(queues_for(request.user))
     counts = status_counts_for(request.user)
     for queue in queue_list:
@@ -91,21 +102,59 @@ def queue_detail(request, slug: str):
 
 
 @never_cache
+@require_safe
 def cases_list(request):
     _staff(request)
-    visible_queues = queues_visible_to(request.user)
-    assignees = (
-        get_user_model().objects.filter(queues__in=visible_queues, is_active=True).distinct()
-    )
-    form = CaseFilterForm(request.GET or None, queues=visible_queues, assignees=assignees)
-    cases = case_list(user=request.user, filters=form.filters())
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = CaseFilter(request.GET, user=request.user)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "cases/case_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": filters.form, "page": page, "query": query.urlencode()},
+    )
+
+
+@never_cache
+@require_safe
+def cases_export(request):
+    """The case list as the filters leave it, every page of it, as CSV."""
+    _staff(request)
+    filters = CaseFilter(request.GET, user=request.user)
+    access_log.info(
+        "case list exported by user %s with %s", request.user.pk, request.GET.urlencode() or "-"
+    )
+    today = timezone.localdate()
+    return csv_response(
+        filename=f"cases-{today.isoformat()}.csv",
+        header=[
+            "tracking_number",
+            "queue",
+            "received",
+            "status",
+            "priority",
+            "assignee",
+            "due",
+            "overdue",
+            "confidential",
+        ],
+        rows=(
+            [
+                case.submission.tracking_number,
+                case.queue.name,
+                timezone.localtime(case.submission.received_at).isoformat(timespec="minutes"),
+                case.get_status_display(),
+                case.get_priority_display(),
+                (case.assignee.get_full_name() or case.assignee.get_username())
+                if case.assignee
+                else "",
+                case.due_date.isoformat(),
+                "yes" if case.is_open and case.due_date < today else "",
+                "yes" if case.confidential else "",
+            ]
+            for case in filters.qs.iterator(chunk_size=500)
+        ),
     )
 
 
@@ -128,67 +177,63 @@ def _render_case(request, case: Case, *, bound: dict | None = None, status: int 
     """The case page; `bound` carries a refused form with what the person typed."""
     bound = bound or {}
     user = request.user
-    submission = case.submission
+    file = case_file(case=case, user=user)
     initial = {"version": case.version}
-    allegations = list(case.allegations.select_related("involved__employee"))
-    notices = list(submission.notices.prefetch_related("events").order_by("created_at", "id"))
-    thread = list(submission.messages.all())
-    audit = list(case.audit.select_related("actor")) if can(user, Action.AUDIT) else []
-    show_audit = can(user, Action.AUDIT)
-    timeline_audit = (
-        audit
-        if show_audit
-        else list(case.audit.exclude(action=AuditAction.CASE_VIEW).select_related("actor"))
-    )
     transitions = workflow.transitions_for(case=case, user=user)
-    simple = [t for t in transitions if t.name in SIMPLE_TRANSITIONS]
+    names = {t.name for t in transitions}
+    # A refused form stays on the page with what was typed, even when its step is no longer
+    # possible (someone else moved the case on).
+    if "reason" in bound:
+        names.add(bound["reason"].step)
+    names |= {step for step in ("assign", "refer", "merge") if step in bound}
+    reason_step = next((step for step in ("reopen", "return_findings") if step in names), "")
     context = {
+        "file": file,
         "case": case,
-        "submission": submission,
-        "attachments": [
-            (a, active_content_labels(a.active_content)) for a in submission.attachments.all()
-        ],
+        "submission": file.submission,
         "previewable": PREVIEWABLE,
-        "employees": list(submission.employees.select_related("employee__unit")),
-        "witnesses": list(submission.witnesses.all()),
-        "allegations": allegations,
-        "notes": list(case.notes.select_related("author")),
-        "extensions": list(case.extensions.select_related("extended_by")),
-        "notices": notices,
-        "thread": thread,
-        "audit": audit,
-        "show_audit": show_audit,
-        "timeline": case_timeline(
-            case=case, audit=timeline_audit, notices=notices, messages=thread
-        ),
-        "transitions": simple,
-        "transition_names": {t.name for t in transitions},
+        "transitions": [t for t in transitions if t.name in SIMPLE_TRANSITIONS],
+        "transition_names": names,
+        "reason_step": reason_step,
         "can_work": can(user, Action.WORK) and case.is_open,
         "may_record_findings": case.status == Case.Status.INVESTIGATING and may_work_on(user, case),
-        "can_extend": can(user, Action.EXTEND) and case.is_open,
+        "can_extend": (can(user, Action.EXTEND) and case.is_open) or "extend" in bound,
+        "overdue": case.is_open and case.due_date < timezone.localdate(),
         "assign_form": bound.get("assign") or AssignForm(initial=initial, case=case),
         "reason_form": bound.get("reason") or ReasonForm(initial=initial),
         "refer_form": bound.get("refer") or ReferForm(initial=initial),
         "merge_form": bound.get("merge") or MergeForm(initial=initial),
         "findings_form": bound.get("findings")
-        or FindingsForm(initial=initial, allegations=allegations),
+        or FindingsForm(initial=initial, allegations=file.allegations),
         "allegation_form": bound.get("allegation") or AllegationForm(initial=initial, case=case),
         "extend_form": bound.get("extend") or ExtendForm(initial=initial),
         "note_form": bound.get("note") or NoteForm(),
         "message_form": bound.get("message") or MessageForm(),
+        "match_form": bound.get("match"),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
 
-SIMPLE_TRANSITIONS = {"triage", "open", "submit_findings", "approve", "close", "mediate"}
-SIMPLE_SERVICES = {
-    "triage": workflow.case_triage,
-    "open": workflow.case_open,
-    "submit_findings": workflow.case_findings_submit,
-    "approve": workflow.case_approve,
-    "close": workflow.case_close,
-    "mediate": workflow.case_mediate,
-}
+@never_cache
+@require_safe
+def case_print(request, pk: int):
+    """The case file for sign-off, laid out for the printer: the complaint, allegations and
+    findings, notes, notices and the timeline. Reading it is a view of the case."""
+    _staff(request)
+    case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
+    audit_record(
+        action=AuditAction.CASE_VIEW,
+        submission=case.submission,
+        case=case,
+        actor=request.user,
+        client=client_address(request),
+        printable=True,
+    )
+    return render(
+        request,
+        "cases/case_print.html",
+        {"file": case_file(case=case, user=request.user), "case": case, "now": timezone.now()},
+    )
 
 
 def _changing(request, pk: int, action: Action = Action.VIEW) -> Case:
@@ -196,8 +241,190 @@ def _changing(request, pk: int, action: Action = Action.VIEW) -> Case:
     return case_for(request.user, pk=pk, action=action, queryset=case_detail(user=request.user))
 
 
+@dataclass(frozen=True)
+class Change:
+    """One change made from the case page: the right needed to load the case for it, the form
+    that carries it, the service call that makes it and what to say once it is made. A refused
+    change shows the page again with what was typed (`bound_as` names the page's form)."""
+
+    form: Callable[..., forms.Form]  # (data, *, case, user)
+    make: Callable[..., object]  # (*, case, form, actor, client)
+    done: object  # lazy translated
+    bound_as: str = ""
+    action: Action = Action.WORK
+    # A form that is only a hidden version: invalid means the page was stale, not mistyped.
+    stale_when_invalid: bool = False
+
+
+def _step(service) -> Change:
+    """A workflow step that takes nothing but the version the person saw."""
+    return Change(
+        form=lambda data, **_: VersionForm(data),
+        make=lambda *, case, form, **who: service(
+            case=case, version=form.cleaned_data["version"], **who
+        ),
+        done=_("Saved."),
+        stale_when_invalid=True,
+    )
+
+
+def _with_reason(service, step: str) -> Change:
+    return Change(
+        form=lambda data, **_: ReasonForm(data, step=step),
+        make=lambda *, case, form, **who: service(
+            case=case,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+            **who,
+        ),
+        done=_("Saved."),
+        bound_as="reason",
+    )
+
+
+CHANGES: dict[str, Change] = {
+    "triage": _step(workflow.case_triage),
+    "open": _step(workflow.case_open),
+    "submit_findings": _step(workflow.case_findings_submit),
+    "approve": _step(workflow.case_approve),
+    "close": _step(workflow.case_close),
+    "mediate": _step(workflow.case_mediate),
+    "reopen": _with_reason(workflow.case_reopen, "reopen"),
+    "return_findings": _with_reason(workflow.case_findings_return, "return_findings"),
+    "assign": Change(
+        form=lambda data, *, case, **_: AssignForm(data, case=case),
+        make=lambda *, case, form, **who: workflow.case_assign(
+            case=case,
+            version=form.cleaned_data["version"],
+            assignee=form.cleaned_data["assignee"],
+            **who,
+        ),
+        done=_("Saved."),
+        bound_as="assign",
+    ),
+    "refer": Change(
+        form=lambda data, **_: ReferForm(data),
+        make=lambda *, case, form, **who: workflow.case_refer(
+            case=case,
+            version=form.cleaned_data["version"],
+            referred_to=form.cleaned_data["referred_to"],
+            referral_letter=form.cleaned_data["referral_letter"],
+            **who,
+        ),
+        done=_("Saved."),
+        bound_as="refer",
+    ),
+    "merge": Change(
+        form=lambda data, *, user, **_: MergeForm(data, cases=cases_visible_to(user)),
+        make=lambda *, case, form, **who: workflow.case_merge(
+            case=case, version=form.cleaned_data["version"], into=form.cleaned_data["into"], **who
+        ),
+        done=_("Saved."),
+        bound_as="merge",
+    ),
+    "findings": Change(
+        form=lambda data, *, case, **_: FindingsForm(
+            data, allegations=list(case.allegations.select_related("involved__employee"))
+        ),
+        make=lambda *, case, form, **who: workflow.allegation_findings_record(
+            case=case, version=form.cleaned_data["version"], findings=form.findings(), **who
+        ),
+        done=_("Findings saved."),
+        bound_as="findings",
+    ),
+    "allegation-add": Change(
+        form=lambda data, *, case, **_: AllegationForm(data, case=case),
+        make=lambda *, case, form, **who: workflow.allegation_add(
+            case=case,
+            version=form.cleaned_data["version"],
+            category=form.cleaned_data["category"],
+            involved=form.cleaned_data["involved"],
+            **who,
+        ),
+        done=_("Allegation added."),
+        bound_as="allegation",
+    ),
+    "employee-match": Change(
+        form=lambda data, *, case, **_: EmployeeMatchForm(data, case=case),
+        make=lambda *, case, form, **who: workflow.involved_employee_confirm(
+            case=case,
+            version=form.cleaned_data["version"],
+            involved=form.cleaned_data["involved"],
+            employee=form.cleaned_data["dsn"],
+            **who,
+        ),
+        done=_("Roster match saved."),
+        bound_as="match",
+    ),
+    "extend": Change(
+        form=lambda data, **_: ExtendForm(data),
+        make=lambda *, case, form, **who: workflow.case_due_extend(
+            case=case,
+            version=form.cleaned_data["version"],
+            new_due=form.cleaned_data["new_due"],
+            reason=form.cleaned_data["reason"],
+            **who,
+        ),
+        done=_("Due date extended."),
+        bound_as="extend",
+        action=Action.EXTEND,
+    ),
+    "note": Change(
+        form=lambda data, **_: NoteForm(data),
+        make=lambda *, case, form, **who: case_note_add(
+            case=case, body=form.cleaned_data["body"], **who
+        ),
+        done=_("Note saved."),
+        bound_as="note",
+    ),
+    "message": Change(
+        form=lambda data, **_: MessageForm(data),
+        make=lambda *, case, form, **who: case_message_send(
+            case=case, body=form.cleaned_data["body"], **who
+        ),
+        done=_("Message sent to the complainant."),
+        bound_as="message",
+    ),
+    "notice-send-again": Change(
+        form=lambda data, **_: NoticeSendAgainForm(data),
+        make=lambda *, case, form, **who: case_notice_send_again(
+            case=case, notice_id=form.cleaned_data["notice"], **who
+        ),
+        done=_("The notice will be sent again."),
+    ),
+}
+# The steps shown as one button each; the others open a form of their own.
+SIMPLE_TRANSITIONS = {name for name, change in CHANGES.items() if change.stale_when_invalid}
+
+
+@never_cache
+@require_POST
+def case_change(request, pk: int, change: str):
+    """Every change made from the case page, one way: load the case through what the person may
+    do, validate the form, call the service. A mistyped form answers 400 and a refusal 409, both
+    on the case page with what was typed; success redirects to the page (post/redirect/get)
+    with a message saying what was done."""
+    spec = CHANGES.get(change)
+    if spec is None:
+        raise Http404
+    case = _changing(request, pk, spec.action)
+    form = spec.form(request.POST, case=case, user=request.user)
+    bound = {spec.bound_as: form} if spec.bound_as else {}
+    try:
+        if not form.is_valid():
+            if spec.stale_when_invalid:
+                raise workflow.case_changed()
+            return _render_case(request, case, bound=bound, status=400)
+        spec.make(case=case, form=form, actor=request.user, client=client_address(request))
+    except Refused as error:
+        return _refused(request, case, error, bound)
+    messages.success(request, spec.done)
+    return redirect("cases:case", pk=case.pk)
+
+
 def _refused(request, case: Case, error: Refused, bound: dict):
-    """Show the refusal on the case page as it now is, keeping what the person typed."""
+    """Show the refusal on the case page as it now is, keeping what the person typed; the
+    version is brought up to date so that sending again works."""
     case.refresh_from_db()
     for form in bound.values():
         if "version" in form.fields and form.is_bound:
@@ -205,238 +432,6 @@ def _refused(request, case: Case, error: Refused, bound: dict):
             form.data["version"] = case.version
     messages.error(request, error.message)
     return _render_case(request, case, bound=bound, status=409)
-
-
-def _done(request, case: Case, message):
-    messages.success(request, message)
-    return redirect("cases:case", pk=case.pk)
-
-
-@never_cache
-@require_POST
-def case_transition(request, pk: int, action: str):
-    case = _changing(request, pk, Action.WORK)
-    user = request.user
-    bound: dict = {}
-    try:
-        if action in SIMPLE_SERVICES:
-            form = VersionForm(request.POST)
-            if not form.is_valid():
-                raise workflow.case_changed()
-            SIMPLE_SERVICES[action](
-                case=case,
-                version=form.cleaned_data["version"],
-                actor=user,
-                client=client_address(request),
-            )
-        elif action == "assign":
-            form = AssignForm(request.POST, case=case)
-            bound = {"assign": form}
-            if not form.is_valid():
-                return _render_case(request, case, bound=bound, status=400)
-            workflow.case_assign(
-                case=case,
-                version=form.cleaned_data["version"],
-                actor=user,
-                assignee=form.cleaned_data["assignee"],
-                client=client_address(request),
-            )
-        elif action in ("reopen", "return_findings"):
-            form = ReasonForm(request.POST)
-            bound = {"reason": form}
-            if not form.is_valid():
-                return _render_case(request, case, bound=bound, status=400)
-            service = workflow.case_reopen if action == "reopen" else workflow.case_findings_return
-            service(
-                case=case,
-                version=form.cleaned_data["version"],
-                actor=user,
-                reason=form.cleaned_data["reason"],
-                client=client_address(request),
-            )
-        elif action == "refer":
-            form = ReferForm(request.POST)
-            bound = {"refer": form}
-            if not form.is_valid():
-                return _render_case(request, case, bound=bound, status=400)
-            workflow.case_refer(
-                case=case,
-                version=form.cleaned_data["version"],
-                actor=user,
-                referred_to=form.cleaned_data["referred_to"],
-                referral_letter=form.cleaned_data["referral_letter"],
-                client=client_address(request),
-            )
-        elif action == "merge":
-            form = MergeForm(request.POST)
-            bound = {"merge": form}
-            if not form.is_valid():
-                return _render_case(request, case, bound=bound, status=400)
-            into = (
-                cases_visible_to(user)
-                .filter(submission__tracking_number__iexact=form.cleaned_data["into"].strip())
-                .first()
-            )
-            if into is None:
-                form.add_error("into", _("No case you can see has that tracking number."))
-                return _render_case(request, case, bound=bound, status=400)
-            workflow.case_merge(
-                case=case,
-                version=form.cleaned_data["version"],
-                actor=user,
-                into=into,
-                client=client_address(request),
-            )
-        else:
-            raise Http404
-    except Refused as error:
-        return _refused(request, case, error, bound)
-    return _done(request, case, _("Saved."))
-
-
-@never_cache
-@require_POST
-def case_findings(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = FindingsForm(request.POST, allegations=list(case.allegations.all()))
-    if not form.is_valid():
-        return _render_case(request, case, bound={"findings": form}, status=400)
-    try:
-        workflow.allegation_findings_record(
-            case=case,
-            version=form.cleaned_data["version"],
-            actor=request.user,
-            findings=form.findings(),
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {"findings": form})
-    return _done(request, case, _("Findings saved."))
-
-
-@never_cache
-@require_POST
-def case_allegation_add(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = AllegationForm(request.POST, case=case)
-    if not form.is_valid():
-        return _render_case(request, case, bound={"allegation": form}, status=400)
-    try:
-        workflow.allegation_add(
-            case=case,
-            version=form.cleaned_data["version"],
-            actor=request.user,
-            category=form.cleaned_data["category"],
-            involved=form.cleaned_data["involved"],
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {"allegation": form})
-    return _done(request, case, _("Allegation added."))
-
-
-@never_cache
-@require_POST
-def case_employee_match(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = EmployeeMatchForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return _render_case(request, case, status=400)
-    involved = case.submission.employees.filter(pk=form.cleaned_data["involved"]).first()
-    if involved is None:
-        raise Http404
-    try:
-        workflow.involved_employee_confirm(
-            case=case,
-            version=form.cleaned_data["version"],
-            actor=request.user,
-            involved=involved,
-            employee=form.cleaned_data["dsn"],
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {})
-    return _done(request, case, _("Roster match saved."))
-
-
-@never_cache
-@require_POST
-def case_extend(request, pk: int):
-    case = _changing(request, pk, Action.EXTEND)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        return _render_case(request, case, bound={"extend": form}, status=400)
-    try:
-        workflow.case_due_extend(
-            case=case,
-            version=form.cleaned_data["version"],
-            actor=request.user,
-            new_due=form.cleaned_data["new_due"],
-            reason=form.cleaned_data["reason"],
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {"extend": form})
-    return _done(request, case, _("Due date extended."))
-
-
-@never_cache
-@require_POST
-def case_note(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        return _render_case(request, case, bound={"note": form}, status=400)
-    try:
-        case_note_add(
-            case=case,
-            actor=request.user,
-            body=form.cleaned_data["body"],
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {"note": form})
-    return _done(request, case, _("Note saved."))
-
-
-@never_cache
-@require_POST
-def case_message(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = MessageForm(request.POST)
-    if not form.is_valid():
-        return _render_case(request, case, bound={"message": form}, status=400)
-    try:
-        case_message_send(
-            case=case,
-            actor=request.user,
-            body=form.cleaned_data["body"],
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {"message": form})
-    return _done(request, case, _("Message sent to the complainant."))
-
-
-@never_cache
-@require_POST
-def case_notice_send_again(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = NoticeSendAgainForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the notice to send again."))
-        return _render_case(request, case, status=400)
-    try:
-        services.case_notice_send_again(
-            case=case,
-            notice_id=form.cleaned_data["notice"],
-            actor=request.user,
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {})
-    return _done(request, case, _("The notice will be sent again."))
 
 
 @never_cache
@@ -492,51 +487,54 @@ def audit_export(request, pk: int):
         actor=request.user,
         client=client_address(request),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="audit-{case.submission.tracking_number}.csv"'
+    return csv_response(
+        filename=f"audit-{case.submission.tracking_number}.csv",
+        header=AUDIT_CSV_HEADER,
+        rows=audit_csv_rows(case.audit.select_related("actor", "submission")),
     )
-    writer = csv.writer(response)
-    writer.writerow(["at", "action", "actor", "ip_address", "detail"])
-    for event in case.audit.select_related("actor"):
-        writer.writerow(
-            [
-                event.at.isoformat(),
-                event.action,
-                event.actor.get_username() if event.actor else "",
-                event.ip_address or "",
-                _csv_safe(str(event.detail)),
-            ]
-        )
-    return response
-
-
-def _csv_safe(value: str) -> str:
-    # A spreadsheet must not run a cell as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @never_cache
 def staff_complaint(request):
-    """A complaint taken by phone, letter, email or in person, stored like a web complaint."""
+    """A complaint taken by phone, letter, email or in person, checked by the public form's own
+    forms and stored like a web complaint. "Add another" rows work without JavaScript."""
     require(request.user, Action.INTAKE)
-    form = StaffComplaintForm(
-        request.POST or None, initial={"idempotency_key": uuid.uuid4().hex, "language": "en"}
+    if request.method == "POST":
+        add = next((a for a in ("employee", "witness") if f"add_{a}" in request.POST), None)
+        entry = SubmissionForms(
+            kind=Submission.Kind.COMPLAINT,
+            data=request.POST,
+            files=request.FILES,
+            add=add,
+            form_class=StaffComplaintForm,
+        )
+        if entry.is_valid():
+            cleaned = entry.form.cleaned_data
+            try:
+                receipt = staff_complaint_enter(
+                    data=entry.to_data(language=cleaned["language"], channel=cleaned["channel"]),
+                    attachments=entry.attachments,
+                    actor=request.user,
+                    idempotency_key=cleaned["idempotency_key"],
+                )
+            except Refused as error:
+                entry.form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Complaint %(number)s stored; it is being routed to its queue.")
+                    % {"number": receipt.submission.tracking_number},
+                )
+                return redirect("cases:queues")
+    else:
+        entry = SubmissionForms(kind=Submission.Kind.COMPLAINT, form_class=StaffComplaintForm)
+        entry.form.initial.update({"idempotency_key": uuid.uuid4().hex, "language": "en"})
+    return render(
+        request,
+        "cases/staff_complaint.html",
+        {
+            "forms": entry,
+            "form": entry.form,
+            "summary": entry.error_summary() if entry.show_errors else [],
+        },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            receipt = staff_complaint_enter(
-                data=form.submission_data(),
-                actor=request.user,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-            )
-        except Refused as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _("Complaint %(number)s stored; it is being routed to its queue.")
-                % {"number": receipt.submission.tracking_number},
-            )
-            return redirect("cases:queues")
-    return render(request, "cases/staff_complaint.html", {"form": form})

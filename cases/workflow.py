@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from directory.models import Employee
-from intake.models import AllegationCategory, InvolvedEmployee, Submission
+from intake.models import PUBLIC_STAGE_OF_CASE_STATUS, AllegationCategory, InvolvedEmployee
 from notices.dispatch import notices_dispatch_on_commit
 from notices.models import Notice
 from notices.services import notice_to_submitter, notices_to_employee_and_supervisor
@@ -115,18 +115,7 @@ TRANSITIONS = {
     ]
 }
 
-PUBLIC_STAGE = {
-    S.RECEIVED: Submission.PublicStage.RECEIVED,
-    S.TRIAGE: Submission.PublicStage.UNDER_REVIEW,
-    S.ASSIGNED: Submission.PublicStage.UNDER_REVIEW,
-    S.INVESTIGATING: Submission.PublicStage.UNDER_INVESTIGATION,
-    S.FINDINGS_SUBMITTED: Submission.PublicStage.UNDER_INVESTIGATION,
-    S.APPROVED: Submission.PublicStage.UNDER_INVESTIGATION,
-    S.CLOSED: Submission.PublicStage.CLOSED,
-    S.MEDIATED: Submission.PublicStage.CLOSED,
-    S.REFERRED: Submission.PublicStage.CLOSED,
-    S.MERGED: Submission.PublicStage.CLOSED,
-}
+PUBLIC_STAGE = PUBLIC_STAGE_OF_CASE_STATUS  # what the public status page shows
 ENDINGS = {S.CLOSED, S.MEDIATED, S.REFERRED, S.MERGED}
 
 

@@ -1,7 +1,7 @@
 """Reading commendations for the Chief's office. Who may see which is decided in
 commendations/permissions.py."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from directory.models import Employee
 from notices.models import Notice
@@ -51,3 +51,18 @@ def commendation_notices(commendation: Commendation) -> QuerySet[Notice]:
         .select_related("paper_letter")
         .order_by("created_at", "id")
     )
+
+
+def chiefs_office_work(*, user) -> dict[str, QuerySet[Commendation]]:
+    """The Chief's office's day: commendations whose employee is still to be confirmed, and
+    those whose employee has not yet acknowledged the commendation, oldest first."""
+    commendations = commendations_for(user).order_by("created_at", "id")
+    employee_notices = Notice.objects.filter(
+        submission=OuterRef("submission"), kind=Notice.Kind.COMMENDATION_EMPLOYEE
+    )
+    return {
+        "to_confirm": commendations.filter(employee__isnull=True),
+        "unacknowledged": commendations.filter(employee__isnull=False)
+        .filter(Exists(employee_notices))
+        .exclude(Exists(employee_notices.filter(acknowledged_at__isnull=False))),
+    }

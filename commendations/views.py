@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -13,6 +14,7 @@ from ops.clients import client_address
 from ops.refusals import Refused
 
 from .forms import EmployeeConfirmForm, NoticeResendForm
+from .permissions import may_work_commendations
 from .selectors import commendation_candidates, commendation_notices, commendations_for
 from .services import (
     commendation_citizen_tell,
@@ -27,9 +29,17 @@ def _commendation(request, pk: int):
     return get_object_or_404(commendations_for(request.user), pk=pk)
 
 
+def _chiefs_office(request) -> None:
+    # Only the members of a Chief's office queue work commendations; anyone else gets the
+    # 404 any staff page gives those who may not use it.
+    if not may_work_commendations(request.user):
+        raise Http404
+
+
 @never_cache
 @login_required
 def inbox(request):
+    _chiefs_office(request)
     page = Paginator(commendations_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "commendations/inbox.html", {"page": page})
 
@@ -160,6 +170,7 @@ def letter(request, pk: int):
 @never_cache
 @login_required
 def employee(request, employee_id: int):
+    _chiefs_office(request)
     person = get_object_or_404(Employee.objects.select_related("unit"), pk=employee_id)
     commendations = commendations_for(request.user).filter(employee=person)
     page = Paginator(commendations, 50).get_page(request.GET.get("page"))

@@ -7,7 +7,9 @@ from ops import views as ops_views
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("workspace.urls")),
     path("staff/", include("staff.urls")),
+    path("staff/audit/", include("audit.urls")),
     path("staff/commendations/", include("commendations.urls")),
     path("", include("notices.urls")),
     path("staff/", include("cases.urls")),

@@ -326,7 +326,9 @@ class SubmissionForms:
     together. `add` re-shows the form with one more employee or witness row instead of
     validating it: the way to add rows that works without JavaScript."""
 
-    def __init__(self, *, kind: str, data=None, files=None, add: str | None = None):
+    def __init__(
+        self, *, kind: str, data=None, files=None, add: str | None = None, form_class=None
+    ):
         self.kind = kind
         self.bound = data is not None
         self.adding = add if add in ("employee", "witness") else None
@@ -336,7 +338,10 @@ class SubmissionForms:
             rows = _int(data.get(f"{prefix}-TOTAL_FORMS"))
             limit = MAX_EMPLOYEES if self.adding == "employee" else MAX_WITNESSES
             data[f"{prefix}-TOTAL_FORMS"] = str(min(rows + 1, limit))
-        form_class = ComplaintForm if kind == Submission.Kind.COMPLAINT else ComplimentForm
+        # Staff entering a complaint by hand pass their own form (cases/forms.py), built on these.
+        form_class = form_class or (
+            ComplaintForm if kind == Submission.Kind.COMPLAINT else ComplimentForm
+        )
         self.form = form_class(data)
         self.employees = EmployeeFormSet(data, prefix="employees")
         self.witnesses = (

@@ -140,6 +140,23 @@ class Submission(models.Model):
         return self.tracking_number
 
 
+# The stage the public status page shows for each status of a complaint's case
+# (cases.models.Case.Status). It lives beside the stages so that the status page can read a
+# case's history from the audit trail without the cases room; cases/workflow.py uses it too.
+PUBLIC_STAGE_OF_CASE_STATUS = {
+    "received": Submission.PublicStage.RECEIVED,
+    "triage": Submission.PublicStage.UNDER_REVIEW,
+    "assigned": Submission.PublicStage.UNDER_REVIEW,
+    "investigating": Submission.PublicStage.UNDER_INVESTIGATION,
+    "findings_submitted": Submission.PublicStage.UNDER_INVESTIGATION,
+    "approved": Submission.PublicStage.UNDER_INVESTIGATION,
+    "closed": Submission.PublicStage.CLOSED,
+    "mediated": Submission.PublicStage.CLOSED,
+    "referred": Submission.PublicStage.CLOSED,
+    "merged": Submission.PublicStage.CLOSED,
+}
+
+
 class TrackingCounter(models.Model):
     """The last tracking number given, per kind and year. Rows are locked while a number is
     taken, so concurrent submissions get consecutive, never repeated, numbers."""
@@ -190,6 +207,33 @@ class InvolvedEmployee(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.badge or self.car_number or str(_("unnamed employee"))
+
+    @property
+    def label(self) -> str:
+        """How staff name the person: by rank, name and DSN once the roster knows who it is,
+        otherwise by what the submitter gave. (Load `employee` with select_related.)"""
+        employee = self.employee
+        if employee is not None:
+            name = " ".join(filter(None, [employee.rank, employee.first_name, employee.last_name]))
+            return _("%(name)s, DSN %(dsn)s") % {"name": name, "dsn": employee.dsn}
+        if self.name:
+            return self.name
+        if self.badge:
+            return _("badge %(number)s") % {"number": self.badge}
+        if self.car_number:
+            return _("car %(number)s") % {"number": self.car_number}
+        return str(_("unnamed employee"))
+
+    @property
+    def described(self) -> str:
+        """What the submitter gave, in one line: name, badge, car number and description."""
+        parts = [
+            self.name,
+            _("badge %(number)s") % {"number": self.badge} if self.badge else "",
+            _("car %(number)s") % {"number": self.car_number} if self.car_number else "",
+            self.description,
+        ]
+        return " · ".join(str(part) for part in parts if part)
 
 
 class Witness(models.Model):

@@ -1,4 +1,9 @@
-from .models import Submission
+from dataclasses import dataclass
+from datetime import datetime
+
+from audit.models import AuditEvent
+
+from .models import PUBLIC_STAGE_OF_CASE_STATUS, Submission
 from .tracking import status_token_digest
 
 
@@ -15,3 +20,50 @@ def quarantine_held():
     return Submission.objects.filter(quarantined=True, quarantine_decision="").order_by(
         "received_at", "id"
     )
+
+
+@dataclass
+class StageStep:
+    """One stage on the status page: when it was reached, and whether it is behind, the one now,
+    ahead, or passed over (a complaint referred elsewhere is never investigated here)."""
+
+    stage: str
+    label: str
+    reached_at: datetime | None
+    state: str  # "done", "current", "upcoming" or "skipped"
+
+
+STAGE_ORDER = list(Submission.PublicStage)
+
+
+def submission_stages(submission: Submission) -> list[StageStep]:
+    """The public stages in order, each with the date the submission last entered it, read from
+    the case's recorded transitions (one query). A reopened case counts from its reopening."""
+    reached: dict[str, datetime] = {Submission.PublicStage.RECEIVED: submission.received_at}
+    stage: str = Submission.PublicStage.RECEIVED
+    transitions = (
+        AuditEvent.objects.filter(submission=submission, detail__has_key="to")
+        .order_by("at", "id")
+        .values_list("at", "detail")
+    )
+    for at, detail in transitions:
+        entered = PUBLIC_STAGE_OF_CASE_STATUS.get(detail.get("to"))
+        if entered is not None and entered != stage:
+            stage = entered
+            reached[stage] = at
+    current = STAGE_ORDER.index(Submission.PublicStage(submission.public_stage))
+    steps = []
+    for index, step in enumerate(STAGE_ORDER):
+        when: datetime | None = reached.get(step)
+        if index > current:
+            state, when = "upcoming", None
+        elif index == current:
+            state = "current"
+        else:
+            # The latest entry into each stage is kept, so one before the current stage that
+            # was never entered was passed over.
+            state = "done" if when is not None else "skipped"
+        steps.append(
+            StageStep(stage=step.value, label=str(step.label), reached_at=when, state=state)
+        )
+    return steps

@@ -18,7 +18,7 @@ from ops.refusals import Refused
 from .forms import MessageForm, SubmissionForms
 from .models import Submission
 from .permissions import may_judge_quarantine
-from .selectors import quarantine_held, submission_by_status_token
+from .selectors import quarantine_held, submission_by_status_token, submission_stages
 from .services import (
     KeyReuse,
     message_from_submitter,
@@ -133,6 +133,7 @@ def status(request, token: str):
         "intake/status.html",
         {
             "submission": submission,
+            "stages": submission_stages(submission),
             "thread": submission.messages.all(),
             "form": form,
             "summary": summary,

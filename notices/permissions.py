@@ -3,7 +3,15 @@ commendation, so a confidential case's letters stay with that queue's members.""
 
 from django.db.models import Q, QuerySet
 
+from staff.roles import user_queue_kinds
+
 from .models import PaperLetter
+
+
+def may_post_letters(user) -> bool:
+    """Letters concern the members of the queues that hold cases and commendations (which
+    letters each sees: letters_visible_to)."""
+    return bool(user_queue_kinds(user))
 
 
 def letters_visible_to(user) -> QuerySet[PaperLetter]:

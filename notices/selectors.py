@@ -13,3 +13,8 @@ def letters_for(user) -> QuerySet[PaperLetter]:
         .select_related("notice", "submission")
         .order_by("state", "created_at", "id")
     )
+
+
+def letters_to_post(user) -> QuerySet[PaperLetter]:
+    """The letters still to print and post, oldest first."""
+    return letters_for(user).filter(state=PaperLetter.State.TO_PRINT)

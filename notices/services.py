@@ -150,12 +150,19 @@ def notice_send(*, notice_id: int) -> Notice.State:
     that was never made queues it again: at once when the wait is short (TransientSendError,
     for the task to retry), otherwise through the sweeper at `retry_at`. A call that got no
     answer (a timeout, the task's time limit) may have sent the email: the notice becomes
-    `unknown` and is not sent again by itself."""
+    `unknown` and is not sent again by itself.
+
+    One person gets the notices about one submission in the order they were decided: while an
+    earlier one to them is not done yet (queued, or with the provider), this one waits, and
+    the earlier one, once done, dispatches the next. Sent each on its own, a retried or slower
+    email was overtaken by the next (two status emails arrived reversed)."""
     notice = Notice.objects.select_related("submission").get(pk=notice_id)
     if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
         return _outcome_unknown(notice, reason="the worker stopped during the call")
     if notice.state != Notice.State.QUEUED:
         return Notice.State(notice.state)
+    if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
+        return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
     message = notice_render(notice)
     started = timezone.now()
     claimed = Notice.objects.filter(pk=notice.pk, state=Notice.State.QUEUED).update(
@@ -194,8 +201,34 @@ def notice_send(*, notice_id: int) -> Notice.State:
             sent_at=now,
             updated_at=now,
         )
+        _next_to_same_person_dispatch(notice)
         return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
+    _next_to_same_person_dispatch(notice)
     return Notice.State.SENT
+
+
+def _to_same_person(notice: Notice) -> QuerySet[Notice]:
+    """The notices to the same recipient about the same submission that are not done yet:
+    queued, or with the provider."""
+    return Notice.objects.filter(
+        submission_id=notice.submission_id,
+        recipient_email=notice.recipient_email,
+        state__in=[Notice.State.QUEUED, Notice.State.SENDING],
+    ).exclude(pk=notice.pk)
+
+
+def _next_to_same_person_dispatch(notice: Notice) -> None:
+    """Once a notice is done (sent, failed for good, or its outcome unknown), hand the next one
+    to the same person to the broker (after commit, if in a transaction); it may have been
+    waiting for this one."""
+    following = (
+        _to_same_person(notice)
+        .filter(pk__gt=notice.pk, state=Notice.State.QUEUED)
+        .order_by("pk")
+        .first()
+    )
+    if following is not None:
+        notices_dispatch_on_commit([following])
 
 
 class _Outcome(enum.Enum):
@@ -214,6 +247,7 @@ def _send_failed(notice: Notice, error: Exception, *, attempts: int) -> Notice.S
     if outcome is _Outcome.FAILED:
         _record(notice, sending, state=Notice.State.FAILED, last_error=text, updated_at=now)
         logger.warning("notice %s refused by the provider: %s", notice.pk, text)
+        _next_to_same_person_dispatch(notice)
         return Notice.State.FAILED
     retry_in = notice_retry_delay(attempts)
     _record(
@@ -294,6 +328,7 @@ def _outcome_unknown(notice: Notice, *, reason: str) -> Notice.State:
         notice.pk,
         reason,
     )
+    _next_to_same_person_dispatch(notice)
     return Notice.State.UNKNOWN
 
 
@@ -354,16 +389,18 @@ def notices_unknown_settle() -> int:
     """Notices left `sending` by a task that can no longer be running (its worker died during
     the call) become `unknown`; returns how many. Run by the sweeper."""
     cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
-    abandoned = Notice.objects.filter(
-        state=Notice.State.SENDING, sending_started_at__lt=cutoff
-    ).update(
-        state=Notice.State.UNKNOWN,
-        last_error="The worker stopped while the provider had the message.",
-        updated_at=timezone.now(),
-    )
-    if abandoned:
-        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", abandoned)
-    return abandoned
+    settled = 0
+    for notice in Notice.objects.filter(state=Notice.State.SENDING, sending_started_at__lt=cutoff):
+        if Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING).update(
+            state=Notice.State.UNKNOWN,
+            last_error="The worker stopped while the provider had the message.",
+            updated_at=timezone.now(),
+        ):
+            settled += 1
+            _next_to_same_person_dispatch(notice)
+    if settled:
+        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", settled)
+    return settled
 
 
 # --- Acknowledgement by the recipient (one link per notice) ---------------------------------

@@ -11,6 +11,7 @@ from audit.services import audit_record
 from ops.clients import client_address
 
 from .models import PaperLetter
+from .permissions import may_post_letters
 from .selectors import letters_for
 from .services import letter_render, notice_acknowledge, notice_by_acknowledge_token
 from .webhooks import tracking_webhook_answer
@@ -32,6 +33,8 @@ def acknowledge(request, token: str):
 @never_cache
 @login_required
 def letters(request):
+    if not may_post_letters(request.user):
+        raise Http404  # no queue, no letters: the 404 of any page a person may not use
     return render(request, "notices/letters.html", {"letters": letters_for(request.user)[:200]})
 
 

@@ -3,6 +3,8 @@ the work is in (cases/permissions.py for case work)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import Queue
+
 INTAKE_COORDINATOR = "Intake coordinator"
 INVESTIGATOR = "Investigator"
 BPS_COMMANDER = "BPS commander"
@@ -28,4 +30,16 @@ def user_roles(user) -> set[str]:
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
         user._candor_roles = cached
+    return cached
+
+
+def user_queue_kinds(user) -> set[str]:
+    """The kinds of queue (Queue.Kind) the user is a member of, read once per request: the
+    staff menu asks it whether letters or commendations concern them."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_candor_queue_kinds", None)
+    if cached is None:
+        cached = set(Queue.objects.filter(members=user).values_list("kind", flat=True))
+        user._candor_queue_kinds = cached
     return cached

@@ -227,4 +227,4 @@ def _safe_next(request) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("cases:queues")
+    return reverse("workspace:home")

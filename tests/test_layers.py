@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Top to bottom. Rooms on one line are independent of each other.
 LAYERS: list[set[str]] = [
     {"config.urls", "demo"},  # wire everything together: URLs, demo data, `make run`
+    {"workspace"},  # the staff home and menu: each role's work from every room
     {"routing"},  # files a stored submission into its room
     {"cases", "commendations"},  # BPS case work; the Chief's office
     {"notices"},  # every email and paper letter

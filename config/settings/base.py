@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cases",
     "commendations",
     "routing",
+    "workspace",
     "demo",
 ]
 
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "workspace.context_processors.staff_menu",
             ],
         },
     },
@@ -180,7 +182,7 @@ SESSION_COOKIE_AGE = CANDOR_STAFF_ABSOLUTE_SECONDS
 # The assignee is reminded this many days before a case falls due.
 CANDOR_DUE_REMINDER_DAYS = env.int("CANDOR_DUE_REMINDER_DAYS", default=7)
 LOGIN_URL = "staff:login"
-LOGIN_REDIRECT_URL = "cases:queues"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "staff:login"
 
 # --- Languages and time ---------------------------------------------------------------------

@@ -12,22 +12,11 @@ from staff import roles
 from staff.models import Queue
 from tests.cases.conftest import routed_complaint
 from tests.factories import EmployeeFactory
-from tests.staff import current_code, staff_member
+from tests.staff import staff_member
+
+from .staff_pages import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("routing_defaults")]
-PASSWORD = "correct horse battery staple"
-
-
-def sign_in(page, user):
-    page.goto("/staff/")
-    page.wait_for_url(re.compile(r"/staff/login/"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/staff/verify/"))
-    page.get_by_label("Six-digit code from your authenticator app").fill(current_code(user))
-    page.get_by_role("button", name="Verify").click()
-    page.wait_for_url(re.compile(r"/staff/$"))
 
 
 def test_a_use_of_force_case_is_worked_from_sign_in_to_closed(page):
@@ -44,7 +33,7 @@ def test_a_use_of_force_case_is_worked_from_sign_in_to_closed(page):
     commander = staff_member(roles.BPS_COMMANDER, *bps, username="carla")
 
     sign_in(page, investigator)
-    page.get_by_role("link", name="All your cases").click()
+    page.get_by_role("navigation", name="Staff workspace").get_by_role("link", name="Cases").click()
     page.get_by_label("Allegation").select_option("use_of_force")
     page.get_by_role("button", name="Show").click()
     page.get_by_role("link", name=submission.tracking_number).click()

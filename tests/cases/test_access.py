@@ -125,7 +125,7 @@ def test_the_sign_in_pages_stay_reachable(client, world):
     assert client.get(reverse("staff:verify")).status_code == 200
 
 
-DOWNLOADS = {"cases:case", "cases:attachment", "cases:attachment_as_received"}
+DOWNLOADS = {"cases:case", "cases:print", "cases:attachment", "cases:attachment_as_received"}
 POST_ONLY = {n for _r, n in CASE_ROUTES} - DOWNLOADS - {"cases:audit-export"}
 
 
@@ -212,9 +212,17 @@ def test_the_file_as_received_is_a_download_only_and_audited(client, world):
     )
 
 
+CASE_ROLES = {"investigator", "integrity", "intake", "commander", "auditor"}
 NON_CASE = {
     # name: roles answered 200 (GET); the rest 404
-    "cases:queues": {
+    "cases:queues": CASE_ROLES,
+    "cases:list": CASE_ROLES,
+    "cases:list-export": CASE_ROLES,
+    "cases:staff-complaint": {"intake", "commander"},
+}
+# Staff pages of the other rooms that are not about one object.
+OTHER_PAGES = {
+    "workspace:home": {
         "investigator",
         "integrity",
         "intake",
@@ -223,8 +231,8 @@ NON_CASE = {
         "administrator",
         "chief",
     },
-    "cases:list": {"investigator", "integrity", "intake", "commander", "auditor"},
-    "cases:staff-complaint": {"intake", "commander"},
+    "audit:search": {"auditor"},
+    "audit:export": {"auditor"},
 }
 
 
@@ -234,7 +242,7 @@ NON_CASE = {
 )
 def test_every_page_that_is_not_a_case_answers_each_role(client, world, role):
     sign_in(client, world["people"][role])
-    for name, allowed in NON_CASE.items():
+    for name, allowed in {**NON_CASE, **OTHER_PAGES}.items():
         assert client.get(reverse(name)).status_code == (200 if role in allowed else 404), name
     queue = client.get(reverse("cases:queue", args=["use-of-force"]))
     sees_queue = role in ("investigator", "intake", "commander", "auditor")

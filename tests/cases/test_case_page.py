@@ -3,6 +3,7 @@ edits that keep what was typed, staff-entered complaints, the audit export."""
 
 import csv
 import io
+import json
 
 import pytest
 from django.core import mail
@@ -47,11 +48,17 @@ def test_the_case_page_shows_the_complaint_and_records_the_view(client, investig
 def test_the_commander_sees_the_audit_trail_and_exports_it(client, commander, case):
     sign_in(client, commander)
     assert "Audit trail" in client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    client.post(reverse("cases:note", args=[case.pk]), {"body": "Called the witness."})
     export = client.get(reverse("cases:audit-export", args=[case.pk]))
     assert export["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
-    assert rows[0] == ["at", "action", "actor", "ip_address", "detail"]
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["at", "action", "actor", "ip_address", "detail", "tracking_number"]
     assert rows[1][1:3] == ["case.view", "carla"]
+    # The detail column is JSON a program can read back, not a Python dict's text.
+    note = next(row for row in rows if row[1] == "case.add_note")
+    assert json.loads(note[4]) == {"note": CaseNote.objects.get(case=case).pk}
+    assert note[5] == case.submission.tracking_number
 
 
 def test_an_internal_note_is_kept_and_audited(client, investigator, case):
@@ -104,11 +111,19 @@ def test_assign_to_me_then_open_from_the_page(client, investigator, case):
     client.post(reverse("cases:open", args=[case.pk]), {"version": case.version})
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING
-    timeline = client.get(reverse("cases:case", args=[case.pk])).context["timeline"]
+    timeline = client.get(reverse("cases:case", args=[case.pk])).context["file"].timeline
     texts = [entry.text for entry in timeline]
     assert "Assigned the case" in texts
     assert "Opened the investigation" in texts
     assert any(text.startswith("Status update to the complainant") for text in texts)
+
+
+ROWS = {
+    "employees-TOTAL_FORMS": "1",
+    "employees-INITIAL_FORMS": "0",
+    "witnesses-TOTAL_FORMS": "1",
+    "witnesses-INITIAL_FORMS": "0",
+}
 
 
 def test_the_intake_coordinator_enters_a_phone_complaint(client, intake_coordinator):
@@ -118,18 +133,20 @@ def test_the_intake_coordinator_enters_a_phone_complaint(client, intake_coordina
     response = client.post(
         reverse("cases:staff-complaint"),
         {
+            **ROWS,
             "idempotency_key": key,
             "channel": "phone",
             "language": "es",
             "submitter_name": "Rosa",
             "narrative": "An officer pushed me at the bus stop.",
             "categories": ["use_of_force"],
-            "employee_badge": "1003",
+            "employees-0-badge": "1003",
         },
     )
     assert response.status_code == 302
     submission = Submission.objects.get()
     assert submission.channel == Submission.Channel.PHONE
+    assert submission.language == "es"
     assert submission.entered_by == intake_coordinator
     assert submission.employees.get().badge == "1003"
 
@@ -138,11 +155,42 @@ def test_a_staff_complaint_without_an_account_keeps_what_was_typed(client, intak
     sign_in(client, intake_coordinator)
     response = client.post(
         reverse("cases:staff-complaint"),
-        {"idempotency_key": "k1", "channel": "letter", "language": "en", "submitter_name": "Rosa"},
+        {
+            **ROWS,
+            "idempotency_key": "k1",
+            "channel": "letter",
+            "language": "en",
+            "submitter_name": "Rosa",
+        },
     )
     assert response.status_code == 200
     assert 'value="Rosa"' in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_the_staff_complaint_form_checks_as_the_public_form_does(client, intake_coordinator):
+    """The same fields, the same checks: a bad phone number and a future date are refused with
+    the public form's messages, and "Add another employee" adds a row without JavaScript."""
+    sign_in(client, intake_coordinator)
+    data = {
+        **ROWS,
+        "idempotency_key": "k2",
+        "channel": "in_person",
+        "language": "bs",
+        "narrative": "Pushed at the bus stop.",
+        "submitter_phone": "call me",
+        "occurred_on": "2999-01-01",
+        "employees-0-name": "Officer Hadžić",
+    }
+    page = client.post(reverse("cases:staff-complaint"), data).content.decode()
+    assert "Enter a phone number with at least 7 digits" in page
+    assert "The date cannot be in the future." in page
+    assert "Officer Hadžić" in page
+    added = client.post(reverse("cases:staff-complaint"), {**data, "add_employee": "1"})
+    assert 'name="employees-1-name"' in added.content.decode()
+    assert not Submission.objects.exists()
+    languages = [value for value, _label in added.context["form"].fields["language"].choices]
+    assert languages == ["en", "es", "bs"]
 
 
 @pytest.mark.parametrize(
@@ -267,6 +315,48 @@ def test_only_an_unknown_notice_of_this_case_is_sent_again(client, investigator,
     sent = case.submission.notices.first()
     assert client.post(url, {"notice": sent.pk}).status_code == 409
     assert client.post(url, {}).status_code == 400
+
+
+def test_every_change_of_the_case_page_has_its_address():
+    from cases.urls import CHANGE_ROUTES
+    from cases.views import CHANGES
+
+    assert set(CHANGE_ROUTES) == set(CHANGES)
+
+
+@pytest.mark.parametrize(
+    ("change", "typed"),
+    [
+        ("refer", {"referred_to": "Highway Patrol", "referral_letter": "Typed letter text."}),
+        ("reopen", {"reason": "Typed reason text."}),
+        ("extend", {"new_due": "2099-01-01", "reason": "Typed reason text."}),
+        ("allegation-add", {"category": "discourtesy"}),
+        ("merge", {"into": "C-2026-999999"}),
+    ],
+)
+def test_every_change_refused_as_stale_keeps_what_was_typed(client, commander, case, change, typed):
+    """One way for every change: a stale version answers 409 (or 400 when the form itself is
+    wrong) on the case page, with what was typed still in the form."""
+    sign_in(client, commander)
+    stale = case.version
+    Case.objects.filter(pk=case.pk).update(version=stale + 1)
+    response = client.post(reverse(f"cases:{change}", args=[case.pk]), {"version": stale, **typed})
+    assert response.status_code in (400, 409), change
+    body = response.content.decode()
+    for value in typed.values():
+        if len(value) > 12:
+            assert value in body, change
+    case.refresh_from_db()
+    assert case.version == stale + 1  # nothing was saved
+
+
+def test_a_simple_step_with_a_stale_version_is_refused_with_409(client, commander, case):
+    sign_in(client, commander)
+    response = client.post(reverse("cases:triage", args=[case.pk]), {"version": case.version - 1})
+    assert response.status_code == 409
+    assert "Someone else changed this case" in response.content.decode()
+    response = client.post(reverse("cases:triage", args=[case.pk]), {})
+    assert response.status_code == 409
 
 
 def test_each_attachment_shows_its_digest_as_received_its_original_and_any_active_content(

@@ -16,12 +16,14 @@ import pytest
 from anymail.exceptions import AnymailRecipientsRefused
 from anymail.message import AnymailMessage
 from anymail.signals import AnymailTrackingEvent, tracking
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from notices.models import Notice
 from notices.services import (
     TransientSendError,
+    notice_queue,
     notice_send,
     notice_send_again,
     notices_unknown_settle,
@@ -268,3 +270,43 @@ def test_no_row_lock_is_held_while_the_provider_has_the_message(settings, monkey
     monkeypatch.setattr(AnymailMessage, "send", send_and_look)
     assert notice_send(notice_id=notice.pk) == Notice.State.SENT
     assert seen["state"] == Notice.State.SENDING
+
+
+def test_a_later_notice_to_the_same_person_waits_for_the_earlier_one(monkeypatch, run_on_commit):
+    """One person gets one submission's notices in the order they were decided: the later one
+    waits while the earlier one is queued, and the earlier one dispatches it once sent."""
+    submission = complaint(submitter_email="dana@example.com").submission
+    submission_route(submission_id=submission.pk)
+    first = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+    later = notice_queue(
+        submission=submission,
+        kind=Notice.Kind.STATUS_UPDATE,
+        recipient_email="dana@example.com",
+        occasion="under_review-v2",
+        context={"stage": "under_review", "status_url": "http://portal/status/x/"},
+    )
+    elsewhere = notice_queue(
+        submission=submission,
+        kind=Notice.Kind.STATUS_UPDATE,
+        recipient_email="someone.else@example.com",
+        occasion="under_review-v2",
+        context={"stage": "under_review", "status_url": "http://portal/status/x/"},
+    )
+    dispatched: list[int] = []
+    monkeypatch.setattr(
+        "notices.dispatch.notice_dispatch",
+        lambda *, notice_ids, countdown=0: dispatched.extend(notice_ids) or len(notice_ids),
+    )
+
+    assert notice_send(notice_id=later.pk) == Notice.State.QUEUED  # waits for the first
+    assert notice_send(notice_id=elsewhere.pk) == Notice.State.SENT  # someone else: no wait
+    with run_on_commit(execute=True):
+        assert notice_send(notice_id=first.pk) == Notice.State.SENT
+    assert dispatched == [later.pk]  # the first, once sent, hands on the next
+    assert notice_send(notice_id=later.pk) == Notice.State.SENT
+    assert [m.to for m in mail.outbox] == [
+        ["someone.else@example.com"],
+        ["dana@example.com"],
+        ["dana@example.com"],
+    ]
+    assert "Update on your complaint" in mail.outbox[-1].subject

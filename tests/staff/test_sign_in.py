@@ -119,4 +119,4 @@ def test_an_open_redirect_is_not_followed(client, investigator):
         reverse("staff:verify"),
         {"token": current_code(investigator), "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("cases:queues")
+    assert response["Location"] == reverse("workspace:home")

@@ -1,0 +1,177 @@
+"""The case list's filters, search and sort: one FilterSet that is at once the form the page
+shows, the rules that narrow the cases and the CSV export's selection, so the three cannot
+drift apart. It starts from what the person may see (cases/permissions.py) and only narrows
+it."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Unit
+from intake.models import AllegationCategory, InvolvedEmployee
+
+from .models import Allegation, Case
+from .permissions import cases_visible_to, queues_visible_to
+from .selectors import OPEN, case_search, cases_awaiting_reply
+
+# Each sort the page offers: its label and the order it means. The last column of each order is
+# unique, so paging through the list never repeats or skips a case.
+SORTS = {
+    "due": (_("Due date, soonest first"), ("due_date", "id")),
+    "-due": (_("Due date, latest first"), ("-due_date", "-id")),
+    "received": (_("Received, oldest first"), ("submission__received_at", "id")),
+    "-received": (_("Received, newest first"), ("-submission__received_at", "-id")),
+    "status": (_("Status"), ("status", "due_date", "id")),
+    "priority": (_("Priority"), ("priority", "due_date", "id")),
+    "tracking": (_("Tracking number"), ("submission__tracking_number",)),
+    "-tracking": (_("Tracking number, last first"), ("-submission__tracking_number",)),
+}
+DEFAULT_SORT = "due"
+
+
+def _user_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class CaseFilter(django_filters.FilterSet):
+    """Bind it to the query string (an empty one too); `.qs` is the list, `.form` the form."""
+
+    q = django_filters.CharFilter(
+        label=_("Search: tracking number, employee name, badge or car number, or words"),
+        max_length=200,
+        method="filter_search",
+    )
+    queue = django_filters.ModelChoiceFilter(
+        label=_("Queue"), queryset=None, empty_label=_("Any"), field_name="queue"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Case.Status.choices, empty_label=_("Any")
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        label=_("Assignee"), queryset=None, empty_label=_("Anyone"), method="filter_assignee"
+    )
+    allegation = django_filters.ChoiceFilter(
+        label=_("Allegation"),
+        choices=AllegationCategory.choices,
+        empty_label=_("Any"),
+        method="filter_allegation",
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("Any"), method="filter_unit"
+    )
+    due_from = django_filters.DateFilter(
+        label=_("Due from"),
+        field_name="due_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_to = django_filters.DateFilter(
+        label=_("Due by"),
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_from = django_filters.DateFilter(
+        label=_("Received from"),
+        field_name="submission__received_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received to"),
+        field_name="submission__received_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        empty_label=None,
+        method="filter_nothing",  # the order is applied last, in filter_queryset
+    )
+    unassigned = django_filters.BooleanFilter(
+        label=_("Unassigned only"), widget=forms.CheckboxInput, method="filter_unassigned"
+    )
+    open = django_filters.BooleanFilter(
+        label=_("Open cases only"), widget=forms.CheckboxInput, method="filter_open"
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), widget=forms.CheckboxInput, method="filter_overdue"
+    )
+    awaiting_reply = django_filters.BooleanFilter(
+        label=_("The complainant wrote last"),
+        widget=forms.CheckboxInput,
+        method="filter_awaiting_reply",
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, data=None, *, user, **kwargs):
+        self.user = user
+        visible_queues = queues_visible_to(user)
+        # Always bound: an unbound FilterSet skips filter_queryset, and the list needs its order.
+        super().__init__(data or {}, queryset=cases_visible_to(user), **kwargs)
+        self.filters["queue"].queryset = visible_queues
+        self.filters["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(queues__in=visible_queues, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.form.fields["assignee"].label_from_instance = _user_label
+
+    def filter_queryset(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return queryset.select_related("submission", "assignee", "queue").order_by(
+            *SORTS.get(sort, SORTS[DEFAULT_SORT])[1]
+        )
+
+    # Each method runs when its field has a value; an unticked box gives False.
+
+    def filter_assignee(self, queryset, name, value):
+        # "Unassigned only" wins over a chosen assignee.
+        if self.form.cleaned_data.get("unassigned"):
+            return queryset
+        return queryset.filter(assignee=value)
+
+    def filter_unassigned(self, queryset, name, value):
+        # An unticked box means "don't narrow", not "assigned only".
+        return queryset.filter(assignee__isnull=True) if value else queryset
+
+    def filter_allegation(self, queryset, name, value):
+        # An allegation recorded on the case, or a category the resident ticked.
+        return queryset.filter(
+            Exists(Allegation.objects.filter(case=OuterRef("pk"), category=value))
+            | Q(submission__categories__icontains=f'"{value}"')
+        )
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                InvolvedEmployee.objects.filter(
+                    submission=OuterRef("submission"), employee__unit=value
+                )
+            )
+        )
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(OPEN) if value else queryset
+
+    def filter_awaiting_reply(self, queryset, name, value):
+        return cases_awaiting_reply(queryset) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(OPEN, due_date__lt=timezone.localdate()) if value else queryset
+
+    def filter_search(self, queryset, name, value):
+        words = value.strip()
+        return queryset.filter(case_search(words)) if words else queryset
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
