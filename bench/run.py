@@ -8,7 +8,11 @@ Celery worker on them, and measures:
    as one process can, then the time from each submission to its case (or commendation) in
    its queue with every notice sent, as median, p95 and p99;
 3. lost submissions (not routed, or a notice not sent, by the deadline) and duplicates (a
-   second case, or a second email for one notice). Both must be zero."""
+   second case, or a second email for one notice). Both must be zero.
+
+Routing and email run in workers of their own, as in production. With --slow-provider S every
+email takes S seconds to send during the flood: then what is measured is the time from each
+submission to its case in its queue, which must not wait behind the email."""
 
 import argparse
 import os
@@ -42,6 +46,12 @@ def main() -> None:
     )
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for routing")
+    parser.add_argument(
+        "--slow-provider",
+        type=float,
+        default=0,
+        help="seconds each email takes during the flood (routing is then measured alone)",
+    )
     args = parser.parse_args()
 
     database_url = os.environ.get("DATABASE_URL", "")
@@ -86,20 +96,28 @@ def main() -> None:
     demo_seed()
     print(f"bench: database {bench_db}, broker {urlparse(broker_url).netloc}/{redis_db}")
 
-    worker = _worker_start(var_dir, args.concurrency)
+    workers = [_worker_start(var_dir, args.concurrency, queue) for queue in ("routing", "email")]
     try:
         form = _http_sample(args.http_sample)
-        # Let the worker finish the sample, so the flood's latencies are its own.
+        # Let the workers finish the sample, so the flood's latencies are its own.
         _wait_routed(args.timeout)
+        if args.slow_provider:
+            from ops.models import CaptureFault
+
+            CaptureFault.objects.create(
+                remaining=10**9, status_code=None, delay_seconds=args.slow_provider
+            )
         flood = _flood(args.count, args.rate)
-        routed = _wait_routed(args.timeout)
+        routed = _wait_routed(args.timeout, notices=not args.slow_provider)
         figures = _latencies()
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
     _report(args, form, flood, routed, figures)
 
 
@@ -119,11 +137,11 @@ def _recreate_database(admin_url: str, name: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def _worker_start(var_dir: Path, concurrency: int) -> subprocess.Popen:
+def _worker_start(var_dir: Path, concurrency: int, queue: str) -> subprocess.Popen:
     from config.celery import app
 
-    log = (var_dir / "worker.log").open("w")
-    node = f"bench-{os.getpid()}"
+    log = (var_dir / f"{queue}-worker.log").open("w")
+    node = f"bench-{queue}-{os.getpid()}"
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -132,6 +150,8 @@ def _worker_start(var_dir: Path, concurrency: int) -> subprocess.Popen:
             "-A",
             "config",
             "worker",
+            "-Q",
+            queue,
             "-l",
             "warning",
             "--concurrency",
@@ -149,7 +169,7 @@ def _worker_start(var_dir: Path, concurrency: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if worker.poll() is not None:
-            sys.exit(f"the worker exited; see {var_dir / 'worker.log'}")
+            sys.exit(f"the worker exited; see {var_dir / f'{queue}-worker.log'}")
         if any(n.startswith(node) for reply in app.control.ping(timeout=0.5) for n in reply):
             return worker
     worker.kill()
@@ -217,7 +237,9 @@ def _flood(count: int, rate: float) -> dict:
     return {"count": count, "elapsed": elapsed}
 
 
-def _wait_routed(timeout: float) -> float:
+def _wait_routed(timeout: float, *, notices: bool = True) -> float:
+    """Wait until every submission is routed and (unless `notices` is False) every notice sent;
+    returns how long that took."""
     from intake.models import Submission
     from notices.models import Notice
     from routing.services import sweep
@@ -225,10 +247,10 @@ def _wait_routed(timeout: float) -> float:
     started = last_sweep = time.monotonic()
     while time.monotonic() - started < timeout:
         pending = Submission.objects.exclude(routing_state=Submission.RoutingState.DONE).count()
-        queued = Notice.objects.filter(state=Notice.State.QUEUED).count()
-        if not pending and not queued:
+        waiting = Notice.objects.filter(state__in=[Notice.State.QUEUED, Notice.State.SENDING])
+        if not pending and not (notices and waiting.exists()):
             break
-        if time.monotonic() - last_sweep >= 60:  # what beat does in production
+        if time.monotonic() - last_sweep >= 10:  # what beat does in production
             swept = sweep()
             if any(swept.values()):
                 print(f"bench: the sweeper dispatched again {swept}")
@@ -257,6 +279,16 @@ def _latencies() -> dict:
             """
         )
         latencies = [float(row[0]) for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            SELECT EXTRACT(EPOCH FROM COALESCE(c.created_at, k.created_at) - s.received_at)
+            FROM intake_submission s
+            LEFT JOIN cases_case c ON c.submission_id = s.id
+            LEFT JOIN commendations_commendation k ON k.submission_id = s.id
+            WHERE (c.id IS NOT NULL OR k.id IS NOT NULL) AND s.submitter_email LIKE 'flood%%'
+            """
+        )
+        routing = [float(row[0]) for row in cursor.fetchall()]
         # Lost: any submission (form sample or flood) not routed with every notice sent.
         cursor.execute(
             """
@@ -269,6 +301,15 @@ def _latencies() -> dict:
             """
         )
         (lost,) = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT COUNT(*) FROM intake_submission s
+            WHERE NOT EXISTS (SELECT 1 FROM cases_case c WHERE c.submission_id = s.id)
+              AND NOT EXISTS (SELECT 1 FROM commendations_commendation k
+                              WHERE k.submission_id = s.id)
+            """
+        )
+        (unrouted,) = cursor.fetchone()
         cursor.execute("SELECT COUNT(*) FROM intake_submission")
         (total,) = cursor.fetchone()
         cursor.execute(
@@ -287,8 +328,10 @@ def _latencies() -> dict:
         (emails,) = cursor.fetchone()
     return {
         "latencies": latencies,
+        "routing": routing,
         "total": total,
         "lost": lost,
+        "unrouted": unrouted,
         "duplicate_cases": duplicate_cases,
         "duplicate_emails": int(duplicate_emails),
         "notices": notices,
@@ -299,6 +342,10 @@ def _latencies() -> dict:
 def _report(args, form: dict, flood: dict, routed: float, figures: dict) -> None:
     ms = 1000
     latencies = figures["latencies"]
+    slow = f", every email taking {args.slow_provider:g} s" if args.slow_provider else ""
+    if args.slow_provider:
+        # The slow provider is still working through the emails: only routing can be lost.
+        figures["lost"] = figures["unrouted"]
     lines = [
         "",
         f"Public form (Django test client, in process, {len(form['posts'])} submissions):",
@@ -317,11 +364,20 @@ def _report(args, form: dict, flood: dict, routed: float, figures: dict) -> None
         f"   p99 {percentile(latencies, 0.99):.2f} s"
         if latencies
         else "  none routed",
+        f"Submission to case in queue, routing alone ({len(figures['routing'])} flood "
+        f"submissions{slow}):",
+        f"  median {statistics.median(figures['routing']):.2f} s   "
+        f"p95 {percentile(figures['routing'], 0.95):.2f} s   "
+        f"p99 {percentile(figures['routing'], 0.99):.2f} s"
+        if figures["routing"]
+        else "  none routed",
         f"Notices {figures['notices']}, emails {figures['emails']}",
         f"Lost: {figures['lost']} of {figures['total']}   Duplicated: "
         f"{figures['duplicate_cases']} cases, {figures['duplicate_emails']} emails",
         "",
     ]
+    if args.slow_provider:
+        lines.insert(-1, "  (with a slow provider, lost counts submissions not routed)")
     print("\n".join(lines))
     if figures["lost"] or figures["duplicate_cases"] or figures["duplicate_emails"]:
         sys.exit(1)

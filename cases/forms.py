@@ -154,6 +154,12 @@ class NoteForm(CaseForm):
     )
 
 
+class NoticeSendAgainForm(CaseForm):
+    id_prefix = "notice"
+
+    notice = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class MessageForm(CaseForm):
     id_prefix = "message"
 

@@ -17,7 +17,7 @@ from intake.models import Message, Submission
 from intake.services import Receipt, SubmissionData, submission_create
 from notices.dispatch import notices_dispatch_on_commit
 from notices.models import Notice
-from notices.services import notice_queue, notice_to_submitter
+from notices.services import notice_queue, notice_send_again, notice_to_submitter
 from ops.refusals import Refused
 from staff import roles
 
@@ -52,6 +52,33 @@ def case_note_add(*, case: Case, actor, body: str, client: str | None = None) ->
             note=note.pk,
         )
     return note
+
+
+def case_notice_send_again(
+    *, case: Case, notice_id: int, actor, client: str | None = None
+) -> Notice:
+    """Send again a notice of this case whose outcome is unknown (the email provider never
+    answered, so the recipient may or may not have it). A person decides, since the email
+    may then arrive twice; the decision is in the audit trail."""
+    if not can(actor, Action.WORK):
+        raise Refused(_("Your role does not allow this step."))
+    notice = case.submission.notices.filter(pk=notice_id).first()
+    if notice is None or notice.state != Notice.State.UNKNOWN:
+        raise Refused(_("Only a notice whose outcome is unknown is sent again from here."))
+    with transaction.atomic():
+        if not notice_send_again(notice=notice):
+            raise Refused(_("This notice has been settled meanwhile; it is not sent again."))
+        audit_record(
+            action=AuditAction.NOTICE_QUEUE,
+            submission=case.submission,
+            case=case,
+            actor=actor,
+            client=client,
+            notice=notice.pk,
+            kind=notice.kind,
+            again="outcome unknown",
+        )
+    return notice
 
 
 def case_message_send(*, case: Case, actor, body: str, client: str | None = None) -> Message:

@@ -12,6 +12,7 @@ CHANGE_ROUTES = {
     "extend": "extend",
     "note": "notes",
     "message": "messages",
+    "notice-send-again": "notices/send-again",
     **{
         step: step
         for step in (

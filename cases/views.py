@@ -38,6 +38,7 @@ from .forms import (
     MergeForm,
     MessageForm,
     NoteForm,
+    NoticeSendAgainForm,
     ReasonForm,
     ReferForm,
     StaffComplaintForm,
@@ -55,7 +56,12 @@ from .permissions import (
     require,
 )
 from .selectors import case_detail, case_file, queues_for, status_counts_for
-from .services import case_message_send, case_note_add, staff_complaint_enter
+from .services import (
+    case_message_send,
+    case_note_add,
+    case_notice_send_again,
+    staff_complaint_enter,
+)
 
 access_log = logging.getLogger("candor.access")
 
@@ -378,6 +384,13 @@ CHANGES: dict[str, Change] = {
         ),
         done=_("Message sent to the complainant."),
         bound_as="message",
+    ),
+    "notice-send-again": Change(
+        form=lambda data, **_: NoticeSendAgainForm(data),
+        make=lambda *, case, form, **who: case_notice_send_again(
+            case=case, notice_id=form.cleaned_data["notice"], **who
+        ),
+        done=_("The notice will be sent again."),
     ),
 }
 # The steps shown as one button each; the others open a form of their own.

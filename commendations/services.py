@@ -98,10 +98,12 @@ def commendation_employee_confirm(
 def commendation_notice_resend(
     *, notice: Notice, email: str, actor, client: str | None = None
 ) -> Notice | None:
-    """Send a commendation notice that bounced or failed again, to a corrected address."""
+    """Send a commendation notice again, to a corrected address: one that bounced or failed,
+    or one whose outcome is unknown (the email provider never answered; a person decides,
+    since it may then arrive twice)."""
     if notice.kind not in COMMENDATION_KINDS:
         raise Refused(_("Only commendation notices are resent from here."))
-    if notice.state not in (Notice.State.BOUNCED, Notice.State.FAILED):
+    if notice.state not in (Notice.State.BOUNCED, Notice.State.FAILED, Notice.State.UNKNOWN):
         raise Refused(_("Only a notice that bounced or failed is sent again."))
     with transaction.atomic():
         attempt = Notice.objects.filter(submission=notice.submission, kind=notice.kind).count()

@@ -22,3 +22,6 @@ urlpatterns = [
     path("dev/mailbox/<int:pk>/", ops_views.mailbox_message, name="dev-mailbox-message"),
     path("", include("intake.urls")),
 ]
+
+# Needs no database: see ops/errors.py.
+handler500 = "ops.errors.server_error"

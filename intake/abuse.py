@@ -3,7 +3,9 @@
 Counters live in the shared cache (Redis in production), so every web process sees the same
 numbers. Nothing here drops a submission: the worst a suspect one gets is quarantine, where staff
 release or discard it; only a client over the hard limit is asked to wait, with what it typed
-kept on the page."""
+kept on the page. When the shared cache cannot be reached (Redis down), the counters go on in
+each web process with the same limits (ops/counters.py), so a resident is never turned away
+for it."""
 
 import re
 from dataclasses import dataclass

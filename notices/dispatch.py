@@ -28,7 +28,7 @@ def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:
             continue
         published.append(notice_id)
     if published:  # one write for the batch: routing publishes several notices at once
-        Notice.objects.filter(pk__in=published).update(dispatched_at=timezone.now())
+        Notice.objects.filter(pk__in=published).update(dispatched_at=timezone.now(), retry_at=None)
     return len(published)
 
 

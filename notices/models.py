@@ -25,6 +25,13 @@ class Notice(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # Handed to the provider this moment; recorded before the call, so that a worker that
+        # dies during it leaves a trace instead of a notice that looks unsent.
+        SENDING = "sending", _("Sending")
+        # The provider was called and never answered (a timeout, a worker that died during
+        # the call): it may have sent the email. Not sent again by itself; the provider's
+        # tracking events settle it, or staff send it again.
+        UNKNOWN = "unknown", _("Outcome unknown")
         SENT = "sent", _("Sent")
         DELIVERED = "delivered", _("Delivered")
         BOUNCED = "bounced", _("Bounced")
@@ -54,6 +61,10 @@ class Notice(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # When the current attempt called the provider (state `sending`).
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    # When a notice the provider turned away for now is due again; the sweeper dispatches it.
+    retry_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # Set from the provider's tracking webhook.
     delivered_at = models.DateTimeField(null=True, blank=True)

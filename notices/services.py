@@ -1,16 +1,27 @@
 """Notices: build the row, render the email in the recipient's language, send it through the
 configured anymail backend, and record what the provider says."""
 
+import enum
 import hashlib
 import logging
+import smtplib
+import socket
+import time
 from datetime import datetime, timedelta
 
-from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+import requests
+import urllib3
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -129,78 +140,229 @@ def notice_render(notice: Notice) -> AnymailMessage:
 
 
 def notice_send(*, notice_id: int) -> Notice.State:
-    """Send a queued notice once. The row is locked while sending, so a task delivered twice
-    sends one email; a notice already sent is left alone. A refused recipient fails the notice
-    for good; a provider fault raises TransientSendError so the caller retries later.
+    """Send a queued notice at most once, whatever fails around it.
+
+    The notice is marked `sending` (a short write, no lock held) before the provider is called,
+    and the call runs outside any transaction with EMAIL_TIMEOUT; a task delivered twice finds
+    it `sending` or `sent` and does nothing. What the provider answered is written down with
+    retries, so that a database restarting just then cannot make a sent email look unsent. A
+    refused recipient or another 4xx fails the notice for good; a 5xx, a 429 or a connection
+    that was never made queues it again: at once when the wait is short (TransientSendError,
+    for the task to retry), otherwise through the sweeper at `retry_at`. A call that got no
+    answer (a timeout, the task's time limit) may have sent the email: the notice becomes
+    `unknown` and is not sent again by itself.
 
     One person gets the notices about one submission in the order they were decided: while an
-    earlier one to them is still queued (waiting for a retry, or for a busy worker), this one
-    waits, and the earlier one, once it is done, dispatches the next. Sent each on its own, a
-    retried or slower email was overtaken by the next (two status emails arrived reversed)."""
-    with transaction.atomic():
-        notice = Notice.objects.select_for_update().select_related("submission").get(pk=notice_id)
-        if notice.state != Notice.State.QUEUED:
-            return Notice.State(notice.state)
-        if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
-            return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
-        notice.attempts += 1
-        try:
-            message = notice_render(notice)
-            message.send()
-        except AnymailRecipientsRefused as error:
-            notice.state = Notice.State.FAILED
-            notice.last_error = str(error)[:2000]
-            notice.save(update_fields=["state", "last_error", "attempts", "updated_at"])
-            logger.warning("notice %s refused by provider: %s", notice.pk, error)
-            _next_to_same_person_dispatch(notice)
-            return Notice.State.FAILED
-        except AnymailAPIError as error:
-            if (
-                error.status_code is not None
-                and 400 <= error.status_code < 500
-                and error.status_code != 429
-            ):
-                notice.state = Notice.State.FAILED
-            notice.last_error = str(error)[:2000]
-            retry_in = notice_retry_delay(notice.attempts)
-            # The sweeper leaves the notice alone until its retry is due.
-            notice.dispatched_at = timezone.now() + retry_in
-            notice.save(
-                update_fields=["state", "last_error", "attempts", "dispatched_at", "updated_at"]
-            )
-            if notice.state == Notice.State.FAILED:
-                logger.warning("notice %s rejected by provider: %s", notice.pk, error)
-                _next_to_same_person_dispatch(notice)
-                return Notice.State.FAILED
-        else:
-            # anymail backends report the provider's message id; a plain SMTP backend has none.
-            status = getattr(message, "anymail_status", None)
-            message_id = status.message_id if status else None
-            notice.provider_message_id = "" if message_id is None else str(message_id)
-            notice.state = Notice.State.SENT
-            notice.sent_at = timezone.now()
-            notice.last_error = ""
-            notice.save()
-            _next_to_same_person_dispatch(notice)
-            return Notice.State.SENT
-    raise TransientSendError(notice.last_error, retry_in=retry_in.total_seconds())
+    earlier one to them is not done yet (queued, or with the provider), this one waits, and
+    the earlier one, once done, dispatches the next. Sent each on its own, a retried or slower
+    email was overtaken by the next (two status emails arrived reversed)."""
+    notice = Notice.objects.select_related("submission").get(pk=notice_id)
+    if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
+        return _outcome_unknown(notice, reason="the worker stopped during the call")
+    if notice.state != Notice.State.QUEUED:
+        return Notice.State(notice.state)
+    if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
+        return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
+    message = notice_render(notice)
+    started = timezone.now()
+    claimed = Notice.objects.filter(pk=notice.pk, state=Notice.State.QUEUED).update(
+        state=Notice.State.SENDING,
+        sending_started_at=started,
+        retry_at=None,
+        attempts=F("attempts") + 1,
+        updated_at=started,
+    )
+    if not claimed:  # another delivery of the same task took it first
+        return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
+    attempts = notice.attempts + 1
+    try:
+        message.send()
+    except Exception as error:
+        return _send_failed(notice, error, attempts=attempts)
+    # anymail backends report the provider's message id; a plain SMTP backend has none.
+    status = getattr(message, "anymail_status", None)
+    message_id = "" if status is None or status.message_id is None else str(status.message_id)
+    now = timezone.now()
+    recorded = _record(
+        notice,
+        Notice.objects.filter(pk=notice.pk, state__in=[Notice.State.SENDING, Notice.State.UNKNOWN]),
+        state=Notice.State.SENT,
+        provider_message_id=message_id,
+        sent_at=now,
+        last_error="",
+        updated_at=now,
+    )
+    if not recorded:
+        # A tracking event overtook the answer and moved the notice on (delivered, bounced);
+        # keep what it said and add what only the answer knows.
+        _record(
+            notice,
+            Notice.objects.filter(pk=notice.pk, sent_at__isnull=True),
+            sent_at=now,
+            updated_at=now,
+        )
+        _next_to_same_person_dispatch(notice)
+        return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
+    _next_to_same_person_dispatch(notice)
+    return Notice.State.SENT
 
 
 def _to_same_person(notice: Notice) -> QuerySet[Notice]:
-    """The notices still queued to the same recipient about the same submission."""
+    """The notices to the same recipient about the same submission that are not done yet:
+    queued, or with the provider."""
     return Notice.objects.filter(
         submission_id=notice.submission_id,
         recipient_email=notice.recipient_email,
-        state=Notice.State.QUEUED,
+        state__in=[Notice.State.QUEUED, Notice.State.SENDING],
     ).exclude(pk=notice.pk)
 
 
 def _next_to_same_person_dispatch(notice: Notice) -> None:
-    """Once a notice is done (sent, or failed for good), hand the next one to the same person
-    to the broker after commit; it may have been waiting for this one."""
-    following = _to_same_person(notice).filter(pk__gt=notice.pk).order_by("pk").first()
+    """Once a notice is done (sent, failed for good, or its outcome unknown), hand the next one
+    to the same person to the broker (after commit, if in a transaction); it may have been
+    waiting for this one."""
+    following = (
+        _to_same_person(notice)
+        .filter(pk__gt=notice.pk, state=Notice.State.QUEUED)
+        .order_by("pk")
+        .first()
+    )
     if following is not None:
         notices_dispatch_on_commit([following])
+
+
+class _Outcome(enum.Enum):
+    FAILED = "failed"  # the provider refused it: never send it
+    RETRY = "retry"  # it did not leave, or the provider said "not now": send it again
+    UNKNOWN = "unknown"  # no answer: it may have been sent
+
+
+def _send_failed(notice: Notice, error: Exception, *, attempts: int) -> Notice.State:
+    outcome = _outcome_of(error)
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if outcome is _Outcome.UNKNOWN:
+        return _outcome_unknown(notice, reason=text)
+    now = timezone.now()
+    sending = Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING)
+    if outcome is _Outcome.FAILED:
+        _record(notice, sending, state=Notice.State.FAILED, last_error=text, updated_at=now)
+        logger.warning("notice %s refused by the provider: %s", notice.pk, text)
+        _next_to_same_person_dispatch(notice)
+        return Notice.State.FAILED
+    retry_in = notice_retry_delay(attempts)
+    _record(
+        notice,
+        sending,
+        state=Notice.State.QUEUED,
+        last_error=text,
+        retry_at=now + retry_in,
+        updated_at=now,
+    )
+    logger.warning("notice %s not sent (%s); trying again in %s", notice.pk, text, retry_in)
+    if retry_in.total_seconds() <= settings.CANDOR_TASK_MAX_COUNTDOWN:
+        raise TransientSendError(text, retry_in=retry_in.total_seconds())
+    return Notice.State.QUEUED  # the sweeper dispatches it at retry_at
+
+
+def _outcome_of(error: Exception) -> _Outcome:
+    """What a failed call means for the email: refused, not sent, or nobody knows."""
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return _Outcome.FAILED
+    if isinstance(error, AnymailAPIError) and error.status_code is not None:
+        if 200 <= error.status_code < 300:
+            return _Outcome.UNKNOWN  # it took the message; its answer could not be read
+        # The provider answered: it did not take the message.
+        if error.status_code == 429 or error.status_code >= 500:
+            return _Outcome.RETRY
+        return _Outcome.FAILED
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+        return _Outcome.FAILED
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _Outcome.RETRY if 400 <= error.smtp_code < 500 else _Outcome.FAILED
+    if _never_connected(error):
+        return _Outcome.RETRY
+    if isinstance(error, AnymailError) and not isinstance(error, AnymailAPIError):
+        # Refused before any call (configuration, an unsupported feature): nothing left.
+        return _Outcome.RETRY
+    # A read timeout, a connection dropped mid-call, the task's time limit, anything else
+    # raised while the provider had the message.
+    return _Outcome.UNKNOWN
+
+
+def _never_connected(error: BaseException) -> bool:
+    """True when the call failed before a connection to the provider was made, so that
+    nothing can have been sent: a refused or timed-out connect, a name that does not resolve."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(
+            current,
+            requests.exceptions.ConnectTimeout
+            | urllib3.exceptions.NewConnectionError
+            | urllib3.exceptions.ConnectTimeoutError
+            | smtplib.SMTPConnectError
+            | ConnectionRefusedError
+            | socket.gaierror,
+        ):
+            return True
+        pending += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        pending += [arg for arg in current.args if isinstance(arg, BaseException)]
+    return False
+
+
+def _outcome_unknown(notice: Notice, *, reason: str) -> Notice.State:
+    _record(
+        notice,
+        Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING),
+        state=Notice.State.UNKNOWN,
+        last_error=reason[:2000],
+        updated_at=timezone.now(),
+    )
+    logger.error(
+        "notice %s: outcome unknown (%s); not sent again until the provider's tracking events "
+        "or staff settle it",
+        notice.pk,
+        reason,
+    )
+    _next_to_same_person_dispatch(notice)
+    return Notice.State.UNKNOWN
+
+
+def _sending_abandoned(notice: Notice) -> bool:
+    """A notice `sending` for longer than a task may run has no task sending it any more."""
+    started = notice.sending_started_at
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
+    return started is None or timezone.now() - started > limit
+
+
+def _record(notice: Notice, rows: QuerySet[Notice], **fields) -> int:
+    """Write what a send came to. Once the provider has answered, this write must not be lost
+    to a database that is restarting: it is tried again for CANDOR_NOTICE_RECORD_SECONDS.
+    Returns how many rows were written (0 when the notice had moved on meanwhile)."""
+    deadline = time.monotonic() + settings.CANDOR_NOTICE_RECORD_SECONDS
+    wait = 0.2
+    while True:
+        try:
+            return rows.update(**fields)
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() + wait > deadline:
+                logger.error(
+                    "notice %s: could not record %s (%s); it stays `sending` and becomes "
+                    "`unknown`, never sent again by itself",
+                    notice.pk,
+                    fields.get("state", fields),
+                    error,
+                )
+                raise
+            logger.warning("notice %s: database unavailable (%s); trying again", notice.pk, error)
+            # The connection is dead: drop it, so that the next try opens a new one.
+            connection.close()
+            time.sleep(wait)
+            wait = min(wait * 2, 2.0)
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
@@ -208,6 +370,37 @@ def notice_retry_delay(attempts: int) -> timedelta:
     CANDOR_NOTICE_RETRY_SECONDS, lowered by the fault tests)."""
     base = settings.CANDOR_NOTICE_RETRY_SECONDS
     return timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
+
+
+def notice_send_again(*, notice: Notice) -> bool:
+    """Queue a notice whose outcome is unknown for sending again, once a person has decided
+    the recipient did not get it (the email may then arrive twice). True when it was queued;
+    False when it had moved on meanwhile (e.g. a delivery event settled it)."""
+    with transaction.atomic():
+        queued = Notice.objects.filter(pk=notice.pk, state=Notice.State.UNKNOWN).update(
+            state=Notice.State.QUEUED, retry_at=None, updated_at=timezone.now()
+        )
+        if queued:
+            notices_dispatch_on_commit([notice])
+    return bool(queued)
+
+
+def notices_unknown_settle() -> int:
+    """Notices left `sending` by a task that can no longer be running (its worker died during
+    the call) become `unknown`; returns how many. Run by the sweeper."""
+    cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
+    settled = 0
+    for notice in Notice.objects.filter(state=Notice.State.SENDING, sending_started_at__lt=cutoff):
+        if Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING).update(
+            state=Notice.State.UNKNOWN,
+            last_error="The worker stopped while the provider had the message.",
+            updated_at=timezone.now(),
+        ):
+            settled += 1
+            _next_to_same_person_dispatch(notice)
+    if settled:
+        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", settled)
+    return settled
 
 
 # --- Acknowledgement by the recipient (one link per notice) ---------------------------------
@@ -250,6 +443,8 @@ _EVENT_STATE = {
 }
 _STATE_RANK = {
     Notice.State.QUEUED: 0,
+    Notice.State.SENDING: 1,
+    Notice.State.UNKNOWN: 1,
     Notice.State.SENT: 1,
     Notice.State.DELIVERED: 2,
     Notice.State.BOUNCED: 3,
@@ -274,10 +469,15 @@ def delivery_event_record(
     recipient: str = "",
     description: str = "",
     occurred_at: datetime | None = None,
+    notice_id: str | None = None,
 ) -> DeliveryEvent | None:
     """Store one tracking event and move its notice along. A repeated event (same event id;
     for providers that send none, the same message, type, recipient and time) changes
-    nothing and returns None."""
+    nothing and returns None.
+
+    `notice_id` is the id the notice's email carried in its metadata. It finds a notice whose
+    send got no answer (`unknown`, or still `sending`), which has no provider message id to
+    match: the event shows the provider did take the message, and settles it."""
     occurred_at = occurred_at or timezone.now()
     if not event_id:
         raw = f"{message_id}|{event_type}|{recipient}|{occurred_at.isoformat()}"
@@ -290,6 +490,20 @@ def delivery_event_record(
             .exclude(provider_message_id="")
             .first()
         )
+        if notice is None and notice_id and str(notice_id).isdigit():
+            notice = (
+                Notice.objects.select_for_update()
+                .select_related("submission")
+                .filter(
+                    pk=int(notice_id),
+                    provider_message_id="",
+                    state__in=[Notice.State.SENDING, Notice.State.UNKNOWN],
+                )
+                .first()
+            )
+            if notice is not None:
+                notice.provider_message_id = message_id[:200]
+                notice.save(update_fields=["provider_message_id", "updated_at"])
         try:
             with transaction.atomic():
                 event = DeliveryEvent.objects.create(
@@ -318,7 +532,11 @@ def _notice_track(notice: Notice, event: DeliveryEvent) -> None:
     else:
         notice.bounced_at = event.occurred_at
         notice.last_error = event.description or event.event_type
-    notice.save(update_fields=["state", "delivered_at", "bounced_at", "last_error", "updated_at"])
+    # A notice whose send got no answer was sent after all: the event is the proof.
+    notice.sent_at = notice.sent_at or event.occurred_at
+    notice.save(
+        update_fields=["state", "sent_at", "delivered_at", "bounced_at", "last_error", "updated_at"]
+    )
     if state == Notice.State.BOUNCED:
         paper_letter_for(notice=notice)
         logger.warning("notice %s bounced: %s", notice.pk, notice.last_error)

@@ -92,4 +92,5 @@ def notice_tracking_received(sender, event: AnymailTrackingEvent, esp_name: str,
         recipient=_storable(event.recipient),
         description=_storable(event.description or event.mta_response),
         occurred_at=event.timestamp,
+        notice_id=(event.metadata or {}).get("notice_id"),
     )

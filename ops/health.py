@@ -65,7 +65,16 @@ def _worker() -> bool:
 
 def _services() -> dict[str, bool]:
     """Broker and worker state, from the shared cache when it is fresh enough. While one
-    process refreshes it, the others answer with the last state known."""
+    process refreshes it, the others answer with the last state known. When the shared cache
+    itself is down (Redis), the state is found directly: a JSON answer, not an error page."""
+    try:
+        return _services_cached()
+    except Exception:  # ConnectionError, TimeoutError…: whatever the cache backend raises
+        broker = _broker()
+        return {"broker": broker, "worker": broker and _worker()}
+
+
+def _services_cached() -> dict[str, bool]:
     fresh = cache.get(_FRESH)
     if fresh is not None:
         return fresh

@@ -4,16 +4,18 @@ It goes through anymail's whole send path (payload, recipient status, message id
 pre/post-send signals), so the code that sends notices runs exactly as it would against a real
 provider; only the last step differs. `make run` shows the messages at /dev/mailbox/."""
 
+import time
 import uuid
 
 import requests
 from anymail.backends.base import AnymailBaseBackend, BasePayload
-from anymail.exceptions import AnymailAPIError
+from anymail.exceptions import AnymailAPIError, AnymailRequestsAPIError
 from anymail.message import AnymailRecipientStatus
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from requests.exceptions import ReadTimeout
 
 from .models import CapturedEmail, CaptureFault
 
@@ -28,12 +30,14 @@ class CaptureBackend(AnymailBaseBackend):
         return CapturePayload(message=message, defaults=defaults, backend=self)
 
     def post_to_esp(self, payload, message):
-        with transaction.atomic():
-            fault = CaptureFault.objects.select_for_update().filter(remaining__gt=0).first()
-            if fault is not None:
-                fault.remaining -= 1
-                fault.save(update_fields=["remaining"])
-        if fault is not None:
+        fault = _next_fault()
+        delay = fault.delay_seconds if fault is not None else 0.0
+        timeout = settings.EMAIL_TIMEOUT
+        late = delay >= timeout  # the sender stops waiting before the answer comes
+        if fault is not None and fault.status_code:
+            time.sleep(min(delay, timeout))
+            if late:
+                raise _no_answer(message, payload)
             response = requests.Response()
             response.status_code = fault.status_code
             response.reason = "Simulated provider failure"
@@ -44,6 +48,14 @@ class CaptureBackend(AnymailBaseBackend):
                 email_message=message,
                 payload=payload,
             )
+        # The provider takes the message, then answers (late, when the fault says so).
+        email = None if late and not fault.accepted else self._keep(payload, message)
+        time.sleep(min(delay, timeout))
+        if late:
+            raise _no_answer(message, payload)
+        return email
+
+    def _keep(self, payload, message):
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
@@ -59,8 +71,9 @@ class CaptureBackend(AnymailBaseBackend):
             metadata=payload.metadata,
         )
         if settings.CANDOR_CAPTURE_TRACKING:
-            # After commit, as a provider's webhook arrives after its API call answered: by
-            # then the notice row holds the message id the event refers to.
+            # After commit. Notices are sent outside any transaction, so this comes at once,
+            # before the notice has written down the message id, as a provider's webhook can
+            # overtake its API's answer: the event finds the notice by the id in its metadata.
             transaction.on_commit(lambda: capture_tracking_emit(email))
         return email
 
@@ -69,6 +82,28 @@ class CaptureBackend(AnymailBaseBackend):
             address: AnymailRecipientStatus(message_id=response.message_id, status="sent")
             for address in payload.recipient_emails
         }
+
+
+def _next_fault() -> CaptureFault | None:
+    with transaction.atomic():
+        fault = (
+            CaptureFault.objects.select_for_update().filter(remaining__gt=0).order_by("id").first()
+        )
+        if fault is not None:
+            fault.remaining -= 1
+            fault.save(update_fields=["remaining"])
+    return fault
+
+
+def _no_answer(message, payload) -> AnymailRequestsAPIError:
+    """What anymail raises when a provider's API does not answer in time: an error that is
+    also requests' ReadTimeout, as anymail's requests-based backends raise it."""
+    error_class = type("AnymailRequestsAPIError", (AnymailRequestsAPIError, ReadTimeout), {})
+    return error_class(
+        "Capture backend: no answer within EMAIL_TIMEOUT (simulated)",
+        email_message=message,
+        payload=payload,
+    )
 
 
 def capture_tracking_emit(email) -> None:
@@ -82,6 +117,7 @@ def capture_tracking_emit(email) -> None:
             event_id=f"capture-{email.message_id}-{address}",
             message_id=email.message_id,
             recipient=address,
+            metadata=email.metadata,
             description="Mailbox does not exist (simulated)" if bounced else "",
             esp_event=None,
         )

@@ -24,11 +24,18 @@ class CapturedEmail(models.Model):
 
 
 class CaptureFault(models.Model):
-    """Makes the capture backend fail its next `remaining` sends with the given status, as an
-    email provider's outage would (used by the fault tests, across processes)."""
+    """Makes the capture backend misbehave on its next `remaining` sends as an email provider
+    can (used by the fault tests, across processes): answer with an error `status_code`, and/or
+    answer only after `delay_seconds`. A delay past EMAIL_TIMEOUT is a provider that does not
+    answer in time: it has taken the message first when `accepted`, or hangs without it."""
 
     remaining = models.PositiveIntegerField(default=0)
-    status_code = models.PositiveIntegerField(default=503)
+    status_code = models.PositiveIntegerField(null=True, blank=True, default=503)
+    delay_seconds = models.FloatField(default=0)
+    accepted = models.BooleanField(default=True)
 
     def __str__(self) -> str:
-        return f"fail next {self.remaining} with {self.status_code}"
+        what = [f"status {self.status_code}"] if self.status_code else []
+        if self.delay_seconds:
+            what.append(f"{self.delay_seconds:g} s late" + ("" if self.accepted else ", unsent"))
+        return f"next {self.remaining}: " + ", ".join(what or ["nothing"])

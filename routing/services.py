@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case
@@ -14,7 +15,7 @@ from intake.models import Submission
 from intake.outbox import routing_dispatch
 from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
 from notices.models import Notice
-from notices.services import notice_queue, notice_to_submitter
+from notices.services import notice_queue, notice_to_submitter, notices_unknown_settle
 
 from .matching import involved_match
 from .rules import rule_for
@@ -107,18 +108,22 @@ def _queue_alerts(submission: Submission, queue) -> list[Notice]:
 
 
 def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str, int]:
-    """Dispatch again what has waited too long: submissions not routed and notices not sent
-    (broker was down, a worker died, the provider failed). Rows never handed to the broker
-    go after `older_than`; rows handed to it already, only after
-    CANDOR_SWEEP_REDISPATCH_SECONDS. Rows are claimed with SKIP LOCKED, so two sweepers never
-    take the same row."""
+    """Dispatch again what has waited too long, and settle what was abandoned. Submissions not
+    routed and notices not sent that were never handed to the broker (the publish failed)
+    go after `older_than`; those handed to it already only after
+    CANDOR_SWEEP_REDISPATCH_SECONDS, since the broker keeps them meanwhile; notices the
+    provider turned away go once their `retry_at` has passed. A notice left `sending` by a
+    worker that died during the call becomes `unknown`: it may have been sent, so it is never
+    dispatched again from here. Rows are claimed with SKIP LOCKED, so two sweepers never take
+    the same row."""
     if older_than is None:  # timedelta(0) is falsy but means "everything"
         older_than = timedelta(seconds=settings.CANDOR_SWEEP_AFTER_SECONDS)
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    cutoff = now - older_than
     # What was handed to the broker is kept there (late acknowledgement, redelivery after the
-    # visibility timeout): dispatching it again after a mere two minutes would double the work
+    # visibility timeout): dispatching it again after a mere minute would double the work
     # whenever a backlog is longer than that. Only a long silence earns a second publish.
-    redispatch_cutoff = timezone.now() - max(
+    redispatch_cutoff = now - max(
         older_than, timedelta(seconds=settings.CANDOR_SWEEP_REDISPATCH_SECONDS)
     )
     with transaction.atomic():
@@ -132,13 +137,19 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str,
             .values_list("pk", flat=True)[:limit]
         )
         routed = routing_dispatch(submission_ids=submissions)
+    not_in_broker = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=redispatch_cutoff)
+    # A short retry is the task's own (a countdown); the sweeper takes the rest once due.
+    retry_due = now - timedelta(seconds=settings.CANDOR_TASK_MAX_COUNTDOWN)
     with transaction.atomic():
         notices = list(
             Notice.objects.select_for_update(skip_locked=True)
-            .filter(state=Notice.State.QUEUED, created_at__lt=cutoff)
-            .exclude(dispatched_at__gte=redispatch_cutoff)
+            .filter(state=Notice.State.QUEUED)
+            .filter(
+                Q(retry_at__lt=retry_due)
+                | (Q(retry_at__isnull=True, created_at__lt=cutoff) & not_in_broker)
+            )
             .order_by("created_at")
             .values_list("pk", flat=True)[:limit]
         )
         sent = notice_dispatch(notice_ids=notices)
-    return {"submissions": routed, "notices": sent}
+    return {"submissions": routed, "notices": sent, "unknown": notices_unknown_settle()}

@@ -7,12 +7,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-APP_SERVICES = ["web", "worker", "beat"]
+APP_SERVICES = ["web", "worker", "email-worker", "beat"]
 
 
 def test_every_service_the_readme_names_is_in_the_compose_file():
     readme = (ROOT / "README.md").read_text()
-    for service in ["postgres", "redis", "web", "worker", "beat", "mailcatcher"]:
+    for service in ["postgres", "redis", "web", "worker", "email-worker", "beat", "mailcatcher"]:
         assert f"`{service}`" in readme
         assert service in COMPOSE["services"]
 
@@ -43,12 +43,36 @@ def test_every_service_has_a_health_check_and_the_app_waits_for_its_services():
 def test_the_broker_keeps_its_data_and_never_evicts_a_task():
     command = " ".join(COMPOSE["services"]["redis"]["command"])
     assert "--appendonly yes" in command and "--maxmemory-policy noeviction" in command
+    assert "--appendfsync always" in command  # a crash loses no task published
     assert COMPOSE["services"]["postgres"]["volumes"] and COMPOSE["services"]["redis"]["volumes"]
 
 
 def test_exactly_one_beat():
     beat = COMPOSE["services"]["beat"]
     assert "deploy" not in beat or beat["deploy"].get("replicas", 1) == 1
+
+
+def test_every_long_running_service_comes_back_by_itself_when_it_exits():
+    for name, service in COMPOSE["services"].items():
+        if name == "migrate":  # runs once and is done
+            continue
+        assert service.get("restart") in {"unless-stopped", "always"}, name
+
+
+def _queues_of(service: dict) -> set[str]:
+    command = service["command"]
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def test_routing_and_email_run_in_worker_pools_of_their_own_and_every_queue_is_consumed():
+    from django.conf import settings
+
+    routing = _queues_of(COMPOSE["services"]["worker"])
+    email = _queues_of(COMPOSE["services"]["email-worker"])
+    assert routing == {"routing"} and email == {"email"}
+    assert routing | email == {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert settings.CELERY_TASK_ROUTES["notices.tasks.send_notice"] == {"queue": "email"}
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "routing"
 
 
 def test_web_is_healthy_while_it_serves_whatever_the_worker_does():

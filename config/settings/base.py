@@ -2,11 +2,13 @@
 the environment (see README, "Configuration"); the modules beside this one only choose defaults."""
 
 import json
+import math
 import os
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CANDOR_VAR_DIR", BASE_DIR / "var"))
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "ops.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything that needs the database or the session: maintenance answers without them.
+    "ops.middleware.MaintenanceMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,6 +76,10 @@ MIDDLEWARE = [
     "staff.middleware.StaffSessionMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Every page answers 503 "back shortly" (ops/middleware.py), e.g. while the database is
+# upgraded; /healthz still answers.
+CANDOR_MAINTENANCE = env.bool("CANDOR_MAINTENANCE", default=False)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -117,6 +125,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    # A connection cut by a database restart is noticed at the start of the next request and
+    # opened again, instead of failing it (tests/integration/test_database_restart.py).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -124,7 +134,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A cache that does not answer must not hold a resident's request: callers fall
+            # back (intake/abuse.py) after a second, not after the operating system gives up.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {
@@ -220,12 +236,39 @@ EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Candor <no-reply@candor.localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# How long the provider may take to answer (Django's SMTP backend and, unless
+# ANYMAIL_REQUESTS_TIMEOUT is set, every anymail provider: three seconds to connect, this long
+# to answer). A provider that hangs holds one email worker process this long and never a
+# database row; one that does not answer in time leaves its notice "outcome unknown".
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
+if "REQUESTS_TIMEOUT" in ANYMAIL:  # from the environment: a number of seconds
+    ANYMAIL["REQUESTS_TIMEOUT"] = float(ANYMAIL["REQUESTS_TIMEOUT"])
+ANYMAIL.setdefault("REQUESTS_TIMEOUT", (min(3.05, EMAIL_TIMEOUT), EMAIL_TIMEOUT))
+# After the provider answered, how long writing its answer down may wait for a database that
+# is restarting, so that an email sent is recorded as sent and not sent again.
+CANDOR_NOTICE_RECORD_SECONDS = 10
 
 # --- Celery ---------------------------------------------------------------------------------
 # Redis when REDIS_URL or CELERY_BROKER_URL is set; otherwise kombu's filesystem transport,
 # a real broker that needs no server (for `make run` on a bare machine).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+# Every task is short: routing takes well under a second and a send waits EMAIL_TIMEOUT at most
+# (plus the time to record the answer). A task still running after the soft limit is
+# interrupted (a send then counts as "outcome unknown", never as sent or failed); after the
+# hard limit its process is replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = max(
+    25, math.ceil(3.05 + EMAIL_TIMEOUT + CANDOR_NOTICE_RECORD_SECONDS)
+)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 5
+# The longest a task waits in the worker for a retry (countdown); longer waits are kept on the
+# row and left to the sweeper, so that no message is held past the visibility timeout.
+CANDOR_TASK_MAX_COUNTDOWN = 10
+# Redis gives an unacknowledged task (its worker died, or the broker connection dropped) to
+# another worker after the visibility timeout. It must exceed the longest task plus the
+# longest countdown (30 + 10 s by default), and it decides how soon a killed worker's task
+# runs again: 45 s, with Redis scanned for such tasks every 5 s, is recovery within a minute.
+CANDOR_BROKER_VISIBILITY_TIMEOUT = CELERY_TASK_TIME_LIMIT + CANDOR_TASK_MAX_COUNTDOWN + 5
 if CELERY_BROKER_URL.startswith("filesystem://"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "out"),
@@ -235,14 +278,33 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    # Must exceed the longest task, countdown and retry delay, or unacked tasks are redelivered
-    # while still running (see DESIGN.md, "Known pitfalls").
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CANDOR_BROKER_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+        # The lock one worker holds while it gives such tasks back; a worker killed while
+        # holding it must not stop the others for kombu's default five minutes.
+        "unacked_mutex_expire": 30,
+        "socket_connect_timeout": 2,
+    }
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport with the mend that keeps a worker alive when Redis goes away
+    # while tasks are unacknowledged (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
+# Routing never waits behind email: sending has a queue (and, in docker-compose, a worker) of
+# its own, so a slow email provider delays only its notices. A worker started without -Q
+# consumes both.
+CELERY_TASK_QUEUES = (Queue("routing"), Queue("email"))
+CELERY_TASK_DEFAULT_QUEUE = "routing"
+CELERY_TASK_ROUTES = {"notices.tasks.send_notice": {"queue": "email"}}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task running when the broker connection drops is finished, not cut short: each is short
+# and safe to run twice, and cutting a send in the middle would leave its outcome unknown.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -253,16 +315,26 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "sweep-pending-work": {"task": "routing.tasks.sweep", "schedule": 60.0},
+    # Often, and each run dropped if not started within its period, so that runs queued while
+    # the worker was away do not pile up behind each other.
+    "sweep-pending-work": {
+        "task": "routing.tasks.sweep",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
     "case-due-reminders": {"task": "cases.tasks.due_reminders", "schedule": 3600.0},
     "transparency-refresh": {"task": "reports.tasks.transparency_refresh", "schedule": 3600.0},
     "early-intervention-flags": {"task": "intervention.tasks.raise_flags", "schedule": 3600.0},
     "retention-anonymise": {"task": "retention.tasks.anonymise_due", "schedule": 900.0},
 }
-# How long a submission may wait in `pending`/`queued` before the sweeper dispatches it again.
-CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=120)
-# …and how long after it was handed to the broker it is dispatched again (the broker keeps it
-# meanwhile; a shorter time would duplicate every task of a long backlog).
+# How long a submission or notice never handed to the broker (the publish failed: broker
+# down) may wait before the sweeper dispatches it; a publish takes milliseconds, so this only
+# has to outlast one that is still under way.
+CANDOR_SWEEP_AFTER_SECONDS = env.int("CANDOR_SWEEP_AFTER_SECONDS", default=20)
+# …and how long after it was handed to the broker it is dispatched again. The broker keeps it
+# meanwhile and gives it to another worker when its worker dies; this is only for a broker that
+# lost it (no persistence) and a task that used up its retries. Shorter would duplicate every
+# task of a long backlog.
 CANDOR_SWEEP_REDISPATCH_SECONDS = env.int("CANDOR_SWEEP_REDISPATCH_SECONDS", default=900)
 # First wait before a notice is sent again after a provider fault; doubles each attempt.
 CANDOR_NOTICE_RETRY_SECONDS = env.float("CANDOR_NOTICE_RETRY_SECONDS", default=30)

@@ -289,6 +289,34 @@ def test_the_queue_overview_query_count_does_not_grow_with_cases(
         client.get(reverse("cases:queues"))
 
 
+def test_a_notice_whose_outcome_is_unknown_shows_and_staff_can_send_it_again(
+    client, investigator, case
+):
+    notice = case.submission.notices.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
+    Notice.objects.filter(pk=notice.pk).update(state=Notice.State.UNKNOWN)
+    sign_in(client, investigator)
+    page = client.get(reverse("cases:case", args=[case.pk])).content.decode()
+    assert "Outcome unknown" in page and "may or may not have been sent" in page
+
+    url = reverse("cases:notice-send-again", args=[case.pk])
+    response = client.post(url, {"notice": notice.pk})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.state == Notice.State.QUEUED
+    event = AuditEvent.objects.filter(action="notice.queue").latest("id")
+    assert event.actor == investigator and event.detail["again"] == "outcome unknown"
+    # Once queued it is no longer unknown: a second click sends nothing more.
+    assert client.post(url, {"notice": notice.pk}).status_code == 409
+
+
+def test_only_an_unknown_notice_of_this_case_is_sent_again(client, investigator, case):
+    sign_in(client, investigator)
+    url = reverse("cases:notice-send-again", args=[case.pk])
+    sent = case.submission.notices.first()
+    assert client.post(url, {"notice": sent.pk}).status_code == 409
+    assert client.post(url, {}).status_code == 400
+
+
 def test_every_change_of_the_case_page_has_its_address():
     from cases.urls import CHANGE_ROUTES
     from cases.views import CHANGES

@@ -17,6 +17,7 @@ from config.celery import app
 
 if timeout := os.environ.get("CANDOR_TEST_VISIBILITY_TIMEOUT"):
     app.conf.broker_transport_options = {
+        **app.conf.broker_transport_options,
         "visibility_timeout": int(timeout),
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,

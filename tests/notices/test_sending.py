@@ -1,52 +1,275 @@
+"""Sending a notice: at most once whatever fails around the call, never under a row lock, and
+a call that got no answer is "outcome unknown", not sent again by itself.
+
+The provider faults are real: anymail's Postmark backend talks HTTP to a small server in this
+process that answers late, never, or not at all (nothing listening)."""
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import psycopg
 import pytest
 from anymail.exceptions import AnymailRecipientsRefused
+from anymail.message import AnymailMessage
+from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from notices.models import Notice
-from notices.services import TransientSendError, notice_queue, notice_send
+from notices.services import (
+    TransientSendError,
+    notice_queue,
+    notice_send,
+    notice_send_again,
+    notices_unknown_settle,
+)
 from ops.models import CapturedEmail, CaptureFault
-from routing.services import submission_route
+from routing.services import submission_route, sweep
 from tests.factories import complaint
+from tests.services import unavailable
 
 pytestmark = pytest.mark.django_db
 
 
-def test_provider_fault_keeps_the_notice_queued_and_says_when_to_retry(settings):
-    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
-    CaptureFault.objects.create(remaining=1, status_code=503)
+def acknowledgement():
     submission = complaint(submitter_email="resident@example.com").submission
     submission_route(submission_id=submission.pk)
-    notice = Notice.objects.get()
+    return Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
 
-    with pytest.raises(TransientSendError) as raised:
-        notice_send(notice_id=notice.pk)
+
+def state_of(notice) -> str:
     notice.refresh_from_db()
-    assert notice.state == Notice.State.QUEUED
-    assert notice.attempts == 1
-    assert "503" in notice.last_error
-    assert raised.value.retry_in == 30
-    assert notice.dispatched_at > timezone.now()  # the sweeper waits for the retry
+    return notice.state
+
+
+class Provider:
+    """An email provider's HTTP API on 127.0.0.1 that takes each message and then answers
+    after `delay` seconds (or never, when the client gives up first)."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.received: list[dict] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _address = self.server.accept()
+            except OSError:
+                return
+            with client:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    data += client.recv(65536)
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = int(
+                    next(
+                        line.split(b":")[1]
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length")
+                    )
+                )
+                while len(body) < length:
+                    body += client.recv(65536)
+                message = json.loads(body)
+                self.received.append(message)
+                time.sleep(self.delay)
+                answer = json.dumps(
+                    {
+                        "To": message["To"],
+                        "SubmittedAt": "2026-11-24T10:00:00Z",
+                        "MessageID": f"pm-{len(self.received)}",
+                        "ErrorCode": 0,
+                        "Message": "OK",
+                    }
+                ).encode()
+                with contextlib.suppress(OSError):  # the client may have stopped waiting
+                    client.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                        + f"Content-Length: {len(answer)}\r\nConnection: close\r\n\r\n".encode()
+                        + answer
+                    )
+
+    def close(self):
+        self.server.close()
+
+
+@pytest.fixture
+def provider(settings):
+    """Postmark's anymail backend pointed at a local provider; a short timeout."""
+    providers = []
+
+    def start(*, delay: float = 0.0, port: int | None = None):
+        fake = Provider(delay=delay)
+        providers.append(fake)
+        settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+        settings.ANYMAIL = {
+            "POSTMARK_SERVER_TOKEN": "test-token",
+            "POSTMARK_API_URL": f"http://127.0.0.1:{port or fake.port}/",
+            "REQUESTS_TIMEOUT": (1, 1),
+        }
+        return fake
+
+    yield start
+    for fake in providers:
+        fake.close()
+
+
+def test_a_provider_that_answers_is_recorded_sent_with_its_message_id(provider):
+    fake = provider()
+    notice = acknowledgement()
+    assert notice_send(notice_id=notice.pk) == Notice.State.SENT
+    notice.refresh_from_db()
+    assert notice.provider_message_id == "pm-1" and notice.sent_at is not None
+    assert [m["To"] for m in fake.received] == ["resident@example.com"]
+
+
+def test_a_provider_that_takes_the_message_but_answers_too_late_is_outcome_unknown(provider):
+    fake = provider(delay=3)
+    notice = acknowledgement()
+    assert notice_send(notice_id=notice.pk) == Notice.State.UNKNOWN
+    notice.refresh_from_db()
+    assert notice.attempts == 1 and "ReadTimeout" in notice.last_error
+    # Not sent again by anything: another delivery of the task, nor the sweeper.
+    assert notice_send(notice_id=notice.pk) == Notice.State.UNKNOWN
+    assert sweep(older_than=timedelta(0))["notices"] == 0
+    assert len(fake.received) == 1
+
+
+def test_a_provider_that_cannot_be_reached_sent_nothing_and_is_tried_again(provider, settings):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        closed_port = taken.getsockname()[1]
+    provider(port=closed_port)  # nothing listens there: the connection is refused
+    notice = acknowledgement()
+    assert notice_send(notice_id=notice.pk) == Notice.State.QUEUED
+    notice.refresh_from_db()
+    assert notice.retry_at > timezone.now()
+
+
+def test_provider_fault_keeps_the_notice_queued_and_the_sweeper_sends_it_when_due(settings):
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    CaptureFault.objects.create(remaining=1, status_code=503)
+    notice = acknowledgement()
+
+    assert notice_send(notice_id=notice.pk) == Notice.State.QUEUED
+    notice.refresh_from_db()
+    assert notice.attempts == 1 and "503" in notice.last_error
+    # A 30 s wait is not held in the broker: the row says when, and the sweeper sends it.
+    assert timedelta(seconds=29) < notice.retry_at - timezone.now() <= timedelta(seconds=30)
+    assert sweep(older_than=timedelta(0))["notices"] == 0
+    Notice.objects.filter(pk=notice.pk).update(retry_at=timezone.now() - timedelta(seconds=11))
+    assert sweep(older_than=timedelta(0))["notices"] == 1
 
     assert notice_send(notice_id=notice.pk) == Notice.State.SENT
     notice.refresh_from_db()
     captured = CapturedEmail.objects.get()
-    assert notice.provider_message_id == captured.message_id
-    assert captured.to == ["resident@example.com"]
+    assert notice.provider_message_id == captured.message_id and notice.retry_at is None
+
+
+def test_a_short_wait_is_left_to_the_task_to_retry(settings):
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    settings.CANDOR_NOTICE_RETRY_SECONDS = 0.5
+    CaptureFault.objects.create(remaining=1, status_code=429)
+    notice = acknowledgement()
+    with pytest.raises(TransientSendError) as raised:
+        notice_send(notice_id=notice.pk)
+    assert raised.value.retry_in == 0.5
+    assert state_of(notice) == Notice.State.QUEUED
 
 
 def test_refused_recipient_fails_the_notice_for_good(monkeypatch):
-    submission = complaint(submitter_email="nobody@invalid.example").submission
-    submission_route(submission_id=submission.pk)
-    notice = Notice.objects.get()
+    notice = acknowledgement()
 
     def refuse(self, fail_silently=False):
         raise AnymailRecipientsRefused("all recipients refused")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
     assert notice_send(notice_id=notice.pk) == Notice.State.FAILED
+    assert state_of(notice) == Notice.State.FAILED
+
+
+def test_a_notice_left_sending_by_a_worker_that_died_becomes_unknown_not_sent_again():
+    notice = acknowledgement()
+    started = timezone.now() - timedelta(seconds=20)
+    Notice.objects.filter(pk=notice.pk).update(
+        state=Notice.State.SENDING, sending_started_at=started
+    )
+    # Its task may still be running: a second delivery leaves it alone.
+    assert notice_send(notice_id=notice.pk) == Notice.State.SENDING
+    assert notices_unknown_settle() == 0
+    # Longer than any task may run: nobody is sending it.
+    Notice.objects.filter(pk=notice.pk).update(sending_started_at=started - timedelta(minutes=1))
+    assert notices_unknown_settle() == 1
+    assert state_of(notice) == Notice.State.UNKNOWN
+    assert notice_send(notice_id=notice.pk) == Notice.State.UNKNOWN
+
+
+def test_the_providers_tracking_event_settles_an_unknown_notice(settings):
+    notice = acknowledgement()
+    Notice.objects.filter(pk=notice.pk).update(state=Notice.State.UNKNOWN)
+    event = AnymailTrackingEvent(
+        event_type="delivered",
+        message_id="pm-77",
+        event_id="evt-77",
+        recipient=notice.recipient_email,
+        timestamp=timezone.now(),
+        metadata={"notice_id": str(notice.pk)},
+    )
+    tracking.send(sender=None, event=event, esp_name="Postmark")
     notice.refresh_from_db()
-    assert notice.state == Notice.State.FAILED
+    assert notice.state == Notice.State.DELIVERED
+    assert notice.provider_message_id == "pm-77" and notice.sent_at is not None
+
+
+def test_staff_can_send_an_unknown_notice_again_and_nothing_else(run_on_commit):
+    notice = acknowledgement()
+    assert not notice_send_again(notice=notice)  # queued: nothing to decide
+    Notice.objects.filter(pk=notice.pk).update(state=Notice.State.UNKNOWN)
+    with run_on_commit(execute=True) as callbacks:
+        assert notice_send_again(notice=notice)
+    assert len(callbacks) == 1
+    assert state_of(notice) == Notice.State.QUEUED
+    assert notice_send(notice_id=notice.pk) == Notice.State.SENT
+
+
+@pytest.mark.usefixtures("routing_defaults")
+def test_no_row_lock_is_held_while_the_provider_has_the_message(settings, monkeypatch):
+    """Another connection can lock the notice row in the middle of the call: a slow provider
+    holds one worker process, never a row that routing or the sweeper needs."""
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL (DATABASE_URL=postgres://…) to see row locks")
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    settings.CANDOR_CAPTURE_TRACKING = False
+    notice = acknowledgement()
+    db = connection.settings_dict
+    seen = {}
+    original = AnymailMessage.send
+
+    def send_and_look(self, fail_silently=False):
+        with psycopg.connect(
+            host=db["HOST"] or "127.0.0.1",
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            dbname=db["NAME"],
+            password=db["PASSWORD"] or None,
+        ) as other:
+            row = other.execute(
+                "SELECT state FROM routing_notice WHERE id = %s FOR UPDATE NOWAIT", [notice.pk]
+            ).fetchone()
+            seen["state"] = row[0]
+        return original(self, fail_silently=fail_silently)
+
+    monkeypatch.setattr(AnymailMessage, "send", send_and_look)
+    assert notice_send(notice_id=notice.pk) == Notice.State.SENT
+    assert seen["state"] == Notice.State.SENDING
 
 
 def test_a_later_notice_to_the_same_person_waits_for_the_earlier_one(monkeypatch, run_on_commit):

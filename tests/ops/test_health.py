@@ -86,3 +86,18 @@ def test_while_one_process_refreshes_the_others_answer_with_the_last_state(clien
     cache.add(health._REFRESHING, 1)  # another process is pinging right now
     monkeypatch.setattr(health, "_worker", lambda: pytest.fail("pinged twice at once"))
     assert client.get("/healthz").json()["worker"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_json_when_the_shared_cache_is_down(client, settings):
+    # Redis (the cache) refuses connections: the health answer says what it finds, as JSON.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "ok"

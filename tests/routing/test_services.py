@@ -99,15 +99,19 @@ def test_sweep_dispatches_submissions_left_pending_and_notices_left_queued():
     submission = complaint().submission
     old = timezone.now() - timedelta(minutes=10)
     Submission.objects.filter(pk=submission.pk).update(received_at=old)
-    assert sweep() == {"submissions": 1, "notices": 0}
+    assert sweep() == {"submissions": 1, "notices": 0, "unknown": 0}
     submission.refresh_from_db()
     assert submission.routing_state == Submission.RoutingState.QUEUED
-    assert sweep() == {"submissions": 0, "notices": 0}  # just dispatched: not again yet
+    assert sweep() == {
+        "submissions": 0,
+        "notices": 0,
+        "unknown": 0,
+    }  # just dispatched: not again yet
 
 
 def test_sweep_leaves_recent_work_to_the_normal_path():
     complaint()
-    assert sweep() == {"submissions": 0, "notices": 0}
+    assert sweep() == {"submissions": 0, "notices": 0, "unknown": 0}
 
 
 def test_sweep_leaves_work_already_with_the_broker_alone_until_the_redispatch_time(settings):
@@ -119,9 +123,13 @@ def test_sweep_leaves_work_already_with_the_broker_alone_until_the_redispatch_ti
         routing_state=Submission.RoutingState.QUEUED,
         routing_dispatched_at=ten_minutes_ago,
     )
-    assert sweep() == {"submissions": 0, "notices": 0}  # waiting in a backlog, not lost
+    assert sweep() == {
+        "submissions": 0,
+        "notices": 0,
+        "unknown": 0,
+    }  # waiting in a backlog, not lost
     an_hour_ago = timezone.now() - timedelta(hours=1)
     Submission.objects.filter(pk=submission.pk).update(
         received_at=an_hour_ago, routing_dispatched_at=an_hour_ago
     )
-    assert sweep() == {"submissions": 1, "notices": 0}
+    assert sweep() == {"submissions": 1, "notices": 0, "unknown": 0}

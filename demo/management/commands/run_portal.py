@@ -1,8 +1,8 @@
-"""`make run`: the web server, a Celery worker and Celery beat, together, until Ctrl-C."""
+"""`make run`: the web server, a Celery worker and Celery beat, together, until Ctrl-C. A worker
+or beat that dies is started again (demo/supervisor.py)."""
 
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from demo.seed import DEMO_PASSWORD, DEMO_TOTP_SECRET, STAFF
+from demo.supervisor import Child, Supervisor
 
 
 class Command(BaseCommand):
@@ -21,33 +22,20 @@ class Command(BaseCommand):
     def handle(self, *args, addr: str, **options):
         python = sys.executable
         base = f"http://{addr}"
-        commands = {
-            "web": [python, "manage.py", "runserver", addr, "--noreload"],
-            "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
+        celery = [python, "-m", "celery", "-A", "config"]
+        children = [
+            # A port already in use will not free itself: the web server stopping stops all.
+            Child("web", [python, "manage.py", "runserver", addr, "--noreload"], restart=False),
+            # One worker for both queues here; docker-compose gives each queue a pool of its own.
+            Child(
                 "worker",
-                "-l",
-                "info",
-                "--concurrency",
-                "2",
-            ],
-            "beat": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "config",
+                [*celery, "worker", "-Q", "routing,email", "-l", "info", "--concurrency", "2"],
+            ),
+            Child(
                 "beat",
-                "-l",
-                "info",
-                "-s",
-                settings.CELERY_BEAT_SCHEDULE_FILENAME,
-            ],
-        }
+                [*celery, "beat", "-l", "info", "-s", settings.CELERY_BEAT_SCHEDULE_FILENAME],
+            ),
+        ]
         if settings.CELERY_BROKER_URL.startswith("filesystem://"):
             for folder in ("out", "control", "processed"):
                 (settings.CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
@@ -57,31 +45,21 @@ class Command(BaseCommand):
         # the address people reach it by was given explicitly.
         environment = {**os.environ, "CANDOR_ADDR": addr}
         environment.setdefault("PORTAL_BASE_URL", base)
-        processes = {
-            name: subprocess.Popen(cmd, env=environment)  # noqa: S603
-            for name, cmd in commands.items()
-        }
+        supervisor = Supervisor(children, log=self.stderr, env=environment)
+        supervisor.start()
         self._banner(base)
         try:
             while True:
-                for name, process in processes.items():
-                    if process.poll() is not None:
-                        self.stderr.write(
-                            f"{name} stopped (exit {process.returncode}); stopping the rest"
-                        )
-                        return
+                stopped = supervisor.poll()
+                if stopped is not None:
+                    code = stopped.process.returncode if stopped.process else None
+                    self.stderr.write(f"{stopped.name} stopped (exit {code}); stopping the rest")
+                    return
                 time.sleep(1)
         except KeyboardInterrupt:
             self.stdout.write("\nStopping…")
         finally:
-            for process in processes.values():
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            for process in processes.values():
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            supervisor.stop()
             self.stdout.write("Stopped.")
 
     def _banner(self, base: str):
