@@ -58,7 +58,9 @@ def main() -> None:
     started = time.perf_counter()
     generated = demo_history_create(count=args.submissions)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does after a bulk load: statistics, and the visibility map that lets
+        # the summary read its columns from the covering index alone.
+        cursor.execute("VACUUM ANALYZE")
     print(
         f"bench: database {bench_db}, {generated.complaints:,} complaints "
         f"({Case.objects.count():,} cases) and {generated.compliments:,} compliments created in "
