@@ -57,6 +57,7 @@ browser: setup
 bench: setup
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.queue_page $(BENCH_QUEUE_ARGS)
+	$(PY) -m bench.report_pages $(BENCH_REPORT_ARGS)
 
 ## Regenerate requirements.lock from pyproject.toml's dependencies.
 lock:

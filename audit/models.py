@@ -43,6 +43,12 @@ class AuditAction(models.TextChoices):
     LETTER_MARK_POSTED = "letter.mark_posted", _("Marked a paper letter posted")
     QUARANTINE_RELEASE = "quarantine.release", _("Released from quarantine")
     QUARANTINE_DISCARD = "quarantine.discard", _("Discarded as spam")
+    EMPLOYEE_VIEW_HISTORY = "employee.view_history", _("Viewed the employee's history")
+    FLAG_RAISE = "flag.raise", _("Raised an early-intervention flag")
+    FLAG_CHANGE_STATE = "flag.change_state", _("Changed an early-intervention flag")
+    RETENTION_ANONYMISE = "retention.anonymise", _("Anonymised under the retention schedule")
+    HOLD_PLACE = "hold.place", _("Placed a legal hold")
+    HOLD_LIFT = "hold.lift", _("Lifted a legal hold")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -57,14 +63,18 @@ class AppendOnlyQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    """Append-only trail of every view and change of a case or commendation."""
+    """Append-only trail of every view and change of a case or commendation, and of what is
+    looked at or decided about an employee (early intervention), which has no submission."""
 
     # By name: the trail sits below the rooms that write to it (see tests/test_layers.py).
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
     )
     submission = models.ForeignKey(
-        "intake.Submission", on_delete=models.PROTECT, related_name="audit"
+        "intake.Submission", null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
+    )
+    employee = models.ForeignKey(
+        "directory.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="audit"
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
@@ -79,6 +89,12 @@ class AuditEvent(models.Model):
     class Meta:
         db_table = "cases_auditevent"  # the table it had before it moved here
         ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(submission__isnull=False) | models.Q(employee__isnull=False),
+                name="audit_event_is_about_something",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"

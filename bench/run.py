@@ -321,6 +321,9 @@ def _report(args, flow, flood: dict, routed: float, figures: dict) -> None:
         f"{args.concurrency}; new visitors over HTTP):"
     )
     targets = report(flow)
+    if args.slow_provider:
+        # The slow provider is still working through the emails: only routing can be lost.
+        figures["lost"] = figures["unrouted"]
     lines = [
         f"Flood: {flood['count']} submissions through the intake service in "
         f"{flood['elapsed']:.1f} s ({flood['count'] / flood['elapsed']:.0f} per second"
@@ -345,8 +348,6 @@ def _report(args, flow, flood: dict, routed: float, figures: dict) -> None:
         "",
     ]
     if args.slow_provider:
-        # The slow provider is still working through the emails: only routing can be lost.
-        figures["lost"] = figures["unrouted"]
         lines.insert(-1, "  (with a slow provider, lost counts submissions not routed)")
     lost = figures["lost"] + figures["duplicate_cases"] + figures["duplicate_emails"]
     targets.append(("lost or duplicated submissions, cases, emails", str(lost), "0", not lost))

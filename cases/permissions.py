@@ -9,8 +9,8 @@ every request; nothing else decides.
 
 The other rooms with staff pages keep their rules beside their code, each in its own
 permissions.py: commendations/permissions.py (the Chief's office queue), notices/permissions.py
-(paper letters to post) and intake/permissions.py (judging quarantined submissions). Roles
-themselves are in staff/roles.py.
+(paper letters to post), intake/permissions.py (judging quarantined submissions) and
+reports/permissions.py (the annual statistical summary). Roles themselves are in staff/roles.py.
 """
 
 import logging

@@ -12,6 +12,7 @@ CHANGE_ROUTES = {
     "extend": "extend",
     "note": "notes",
     "message": "messages",
+    "notice-send-again": "notices/send-again",
     **{
         step: step
         for step in (
@@ -36,11 +37,6 @@ urlpatterns = [
     path("cases/export.csv", views.cases_export, name="list-export"),
     path("cases/<int:pk>/", views.case_page, name="case"),
     path("cases/<int:pk>/print/", views.case_print, name="print"),
-    path(
-        "cases/<int:pk>/notices/send-again/",
-        views.case_notice_send_again,
-        name="notice-send-again",
-    ),
     path(
         "cases/<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

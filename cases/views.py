@@ -26,7 +26,7 @@ from ops.clients import client_address
 from ops.refusals import Refused
 from staff.exports import csv_response
 
-from . import services, workflow
+from . import workflow
 from .filters import CaseFilter
 from .forms import (
     AllegationForm,
@@ -62,7 +62,12 @@ from .selectors import (
     queues_for,
     status_counts_for,
 )
-from .services import case_message_send, case_note_add, staff_complaint_enter
+from .services import (
+    case_message_send,
+    case_note_add,
+    case_notice_send_again,
+    staff_complaint_enter,
+)
 
 access_log = logging.getLogger("candor.access")
 
@@ -403,6 +408,13 @@ CHANGES: dict[str, Change] = {
         done=_("Message sent to the complainant."),
         bound_as="message",
     ),
+    "notice-send-again": Change(
+        form=lambda data, **_: NoticeSendAgainForm(data),
+        make=lambda *, case, form, **who: case_notice_send_again(
+            case=case, notice_id=form.cleaned_data["notice"], **who
+        ),
+        done=_("The notice will be sent again."),
+    ),
 }
 # The steps shown as one button each; the others open a form of their own.
 SIMPLE_TRANSITIONS = {name for name, change in CHANGES.items() if change.stale_when_invalid}
@@ -443,27 +455,6 @@ def _refused(request, case: Case, error: Refused, bound: dict):
             form.data["version"] = case.version
     messages.error(request, error.message)
     return _render_case(request, case, bound=bound, status=409)
-
-
-@never_cache
-@require_POST
-def case_notice_send_again(request, pk: int):
-    case = _changing(request, pk, Action.WORK)
-    form = NoticeSendAgainForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the notice to send again."))
-        return _render_case(request, case, status=400)
-    try:
-        services.case_notice_send_again(
-            case=case,
-            notice_id=form.cleaned_data["notice"],
-            actor=request.user,
-            client=client_address(request),
-        )
-    except Refused as error:
-        return _refused(request, case, error, {})
-    messages.success(request, _("The notice will be sent again."))
-    return redirect("cases:case", pk=case.pk)
 
 
 @never_cache

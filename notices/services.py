@@ -228,8 +228,9 @@ def notice_send(*, notice_id: int) -> Notice.State:
     `unknown` and is not sent again by itself.
 
     One person gets the notices about one submission in the order they were decided: while an
-    earlier one to them is still queued or being sent, this one waits, and the earlier one,
-    once it is done (sent, failed for good or of unknown outcome), dispatches the next."""
+    earlier one to them is not done yet (queued, or with the provider), this one waits, and
+    the earlier one, once done, dispatches the next. Sent each on its own, a retried or slower
+    email was overtaken by the next (two status emails arrived reversed)."""
     notice = Notice.objects.select_related("submission").only(*_FOR_SENDING).get(pk=notice_id)
     if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
         return _outcome_unknown(notice, reason="the worker stopped during the call")
@@ -276,8 +277,35 @@ def notice_send(*, notice_id: int) -> Notice.State:
             sent_at=now,
             updated_at=now,
         )
+        _next_to_same_person_dispatch(notice)
         return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
+    _next_to_same_person_dispatch(notice)
     return Notice.State.SENT
+
+
+def _to_same_person(notice: Notice) -> QuerySet[Notice]:
+    """The notices to the same recipient about the same submission that are not done yet:
+    queued, or with the provider."""
+    return Notice.objects.filter(
+        submission_id=notice.submission_id,
+        recipient_email=notice.recipient_email,
+        state__in=[Notice.State.QUEUED, Notice.State.SENDING],
+    ).exclude(pk=notice.pk)
+
+
+def _next_to_same_person_dispatch(notice: Notice) -> None:
+    """Once a notice is done (sent, failed for good, or its outcome unknown), hand the next one
+    to the same person to the broker (after commit, if in a transaction); it may have been
+    waiting for this one."""
+    following = (
+        _to_same_person(notice)
+        .filter(pk__gt=notice.pk, state=Notice.State.QUEUED)
+        .order_by("pk")
+        .values_list("pk", flat=True)  # its id is all the dispatch needs
+        .first()
+    )
+    if following is not None:
+        notices_dispatch_on_commit([Notice(pk=following)])
 
 
 class _Outcome(enum.Enum):
@@ -414,30 +442,6 @@ def _record(notice: Notice, rows: QuerySet[Notice], **fields) -> int:
             wait = min(wait * 2, 2.0)
 
 
-def _to_same_person(notice: Notice) -> QuerySet[Notice]:
-    """The notices still to go (queued, or being sent) to the same recipient about the same
-    submission."""
-    return Notice.objects.filter(
-        submission_id=notice.submission_id,
-        recipient_email=notice.recipient_email,
-        state__in=[Notice.State.QUEUED, Notice.State.SENDING],
-    ).exclude(pk=notice.pk)
-
-
-def _next_to_same_person_dispatch(notice: Notice) -> None:
-    """Once a notice is done (sent, failed for good, or of unknown outcome), hand the next one
-    to the same person to the broker after commit; it may have been waiting for this one."""
-    following = (
-        _to_same_person(notice)
-        .filter(pk__gt=notice.pk)
-        .order_by("pk")
-        .values_list("pk", flat=True)  # its id is all the dispatch needs
-        .first()
-    )
-    if following is not None:
-        notices_dispatch_on_commit([Notice(pk=following)])
-
-
 def notice_retry_delay(attempts: int) -> timedelta:
     """Back off between attempts: 30 s, 1, 2, 4 … minutes, at most an hour (the base is
     CANDOR_NOTICE_RETRY_SECONDS, lowered by the fault tests)."""
@@ -462,16 +466,18 @@ def notices_unknown_settle() -> int:
     """Notices left `sending` by a task that can no longer be running (its worker died during
     the call) become `unknown`; returns how many. Run by the sweeper."""
     cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
-    abandoned = Notice.objects.filter(
-        state=Notice.State.SENDING, sending_started_at__lt=cutoff
-    ).update(
-        state=Notice.State.UNKNOWN,
-        last_error="The worker stopped while the provider had the message.",
-        updated_at=timezone.now(),
-    )
-    if abandoned:
-        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", abandoned)
-    return abandoned
+    settled = 0
+    for notice in Notice.objects.filter(state=Notice.State.SENDING, sending_started_at__lt=cutoff):
+        if Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING).update(
+            state=Notice.State.UNKNOWN,
+            last_error="The worker stopped while the provider had the message.",
+            updated_at=timezone.now(),
+        ):
+            settled += 1
+            _next_to_same_person_dispatch(notice)
+    if settled:
+        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", settled)
+    return settled
 
 
 # --- Acknowledgement by the recipient (one link per notice) ---------------------------------

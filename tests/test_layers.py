@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS: list[set[str]] = [
     {"config.urls", "demo"},  # wire everything together: URLs, demo data, `make run`
     {"workspace"},  # the staff home and menu: each role's work from every room
-    {"routing"},  # files a stored submission into its room
+    # files a stored submission into its room; the figures; early-intervention flags; retention
+    {"routing", "reports", "intervention", "retention"},
     {"cases", "commendations"},  # BPS case work; the Chief's office
     {"notices"},  # every email and paper letter
     {"intake"},  # the public side: submissions, evidence, status pages

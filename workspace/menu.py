@@ -12,7 +12,10 @@ from audit.permissions import may_search_audit
 from cases.permissions import Action, can, has_case_role
 from commendations.permissions import may_work_commendations
 from intake.permissions import may_judge_quarantine
+from intervention.permissions import may_see_flags
 from notices.permissions import may_post_letters
+from reports.permissions import may_read_reports
+from retention.permissions import may_see_retention
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,9 @@ MENU = [
     MenuEntry("notices:letters", _("Letters to post"), may_post_letters),
     MenuEntry("commendations:inbox", _("Commendations"), may_work_commendations),
     MenuEntry("audit:search", _("Audit trail"), may_search_audit),
+    MenuEntry("intervention:flags", _("Early intervention"), may_see_flags),
+    MenuEntry("reports:summary", _("Reports"), may_read_reports),
+    MenuEntry("retention:page", _("Retention"), may_see_retention),
     MenuEntry("admin:index", _("Administration"), _administrator),
 ]
 

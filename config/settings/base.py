@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "notices",
     "cases",
     "commendations",
+    "reports",
+    "intervention",
+    "retention",
     "routing",
     "workspace",
     "demo",
@@ -331,6 +334,9 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 10},
     },
     "case-due-reminders": {"task": "cases.tasks.due_reminders", "schedule": 3600.0},
+    "transparency-refresh": {"task": "reports.tasks.transparency_refresh", "schedule": 3600.0},
+    "early-intervention-flags": {"task": "intervention.tasks.raise_flags", "schedule": 3600.0},
+    "retention-anonymise": {"task": "retention.tasks.anonymise_due", "schedule": 900.0},
 }
 # How long a submission or notice never handed to the broker (the publish failed: broker
 # down) may wait before the sweeper dispatches it; a publish takes milliseconds, so this only

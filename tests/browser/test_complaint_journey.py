@@ -3,6 +3,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from directory.models import ServiceArea
 from intake.models import Attachment, Submission
@@ -46,9 +47,12 @@ def file_complaint_by_keyboard(page, photo, *, words, chooser_by_key=True):
     page.keyboard.type("Sam Rivera")
     page.locator('[name="witnesses-0-contact"]').focus()
     page.keyboard.type("314-555-0100")
-    page.locator('[name="attachments"]').focus()
+    attachments = page.locator('[name="attachments"]')
+    attachments.focus()
+    expect(attachments).to_be_focused()
     if chooser_by_key:
-        with page.expect_file_chooser() as chooser:
+        # A loaded machine can take longer than the default to open the dialog.
+        with page.expect_file_chooser(timeout=30_000) as chooser:
             page.keyboard.press("Space")
         chooser.value.set_files(str(photo))
     else:  # a touch screen opens the chooser by tapping; the file is the same

@@ -204,10 +204,12 @@ class Workers:
         return [worker.log for worker in self.all]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_worker(redis_broker_url, postgres_test_url, tmp_path_factory):
     """Points this process's Celery app at the real Redis and starts real workers on it: one
-    for routing, one for email."""
+    for routing, one for email. Only for this package: once its tests are done the workers stop
+    and the app points at the in-memory broker again, so that the unit tests run after it never
+    hand a notice to a live worker that would race them for it."""
     keys = ["broker_url", "broker_read_url", "broker_write_url", "broker_transport_options"]
     previous = {key: app.conf[key] for key in keys}
     # The read and write URLs are resolved from broker_url once; all three must change.

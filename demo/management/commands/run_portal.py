@@ -73,6 +73,10 @@ class Command(BaseCommand):
             f"  Staff workspace:   {base}/staff/",
             f"  Commendations:     {base}/staff/commendations/ (Chief's office)",
             f"  Letters to post:   {base}/staff/letters/",
+            f"  Annual summary:    {base}/staff/reports/ (commander, auditor, Chief's office)",
+            f"  Intervention:      {base}/staff/intervention/ (early-intervention flags)",
+            f"  Retention, holds:  {base}/staff/retention/ (commander, auditor)",
+            f"  Transparency page: {base}/transparency/ (public, open data)",
             f"  Administration:    {base}/admin/",
             f"  Health:            {base}/healthz (readiness), {base}/livez (liveness)",
             f"  Emails sent:       {base}/dev/mailbox/"

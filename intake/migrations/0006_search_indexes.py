@@ -47,6 +47,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0004_evidence_as_received")]
+    dependencies = [("intake", "0005_submission_received_cover")]
 
     operations = [migrations.RunPython(create, drop)]
