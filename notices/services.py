@@ -267,7 +267,6 @@ def notice_send(*, notice_id: int) -> Notice.State:
         last_error="",
         updated_at=now,
     )
-    _next_to_same_person_dispatch(notice)
     if not recorded:
         # A tracking event overtook the answer and moved the notice on (delivered, bounced);
         # keep what it said and add what only the answer knows.
