@@ -7,8 +7,11 @@ import logging
 import smtplib
 import socket
 import time
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
+from functools import partial
 
 import requests
 import urllib3
@@ -21,12 +24,21 @@ from anymail.exceptions import (
 from anymail.message import AnymailMessage
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from intake.models import Submission
 from intake.tracking import status_url
 
@@ -213,98 +225,195 @@ _FOR_SENDING = [field.name for field in Notice._meta.concrete_fields] + [
     "submission__narrative",
 ]
 
+# What sending one notice came to: a state, or a short wait for the task to retry it after.
+SendOutcome = Notice.State | TransientSendError
+
 
 def notice_send(*, notice_id: int) -> Notice.State:
-    """Send a queued notice at most once, whatever fails around it.
+    """Send one queued notice (notices_send); a short wait is raised as TransientSendError, for
+    the task to retry."""
+    outcome = notices_send(notice_ids=[notice_id])[notice_id]
+    if isinstance(outcome, TransientSendError):
+        raise outcome
+    return outcome
 
-    The notice is marked `sending` (a short write, no lock held) before the provider is called,
-    and the call runs outside any transaction with EMAIL_TIMEOUT; a task delivered twice finds
-    it `sending` or `sent` and does nothing. What the provider answered is written down with
-    retries, so that a database restarting just then cannot make a sent email look unsent. A
-    refused recipient or another 4xx fails the notice for good; a 5xx, a 429 or a connection
-    that was never made queues it again: at once when the wait is short (TransientSendError,
-    for the task to retry), otherwise through the sweeper at `retry_at`. A call that got no
-    answer (a timeout, the task's time limit) may have sent the email: the notice becomes
-    `unknown` and is not sent again by itself.
+
+def notices_send(
+    *, notice_ids: Sequence[int], executor: Executor | None = None
+) -> dict[int, SendOutcome]:
+    """Send queued notices, each at most once, whatever fails around them; returns what each
+    came to. With an executor, the emails are sent side by side on its threads, so that a
+    provider sitting on one email holds up none of the others.
+
+    Each notice is marked `sending` (one short write for them all, no lock held) before the
+    provider is called, and the call runs outside any transaction with EMAIL_TIMEOUT; a task
+    delivered twice finds them `sending` or `sent` and does nothing. What the provider answered
+    is written down with retries, so that a database restarting just then cannot make a sent
+    email look unsent. A refused recipient or another 4xx fails the notice for good; a 5xx, a
+    429 or a connection that was never made queues it again: at once when the wait is short
+    (a TransientSendError outcome, for the task to retry), otherwise through the sweeper at
+    `retry_at`. A call that got no answer (a timeout, the task's time limit) may have sent the
+    email: the notice becomes `unknown` and is not sent again by itself.
 
     One person gets the notices about one submission in the order they were decided: while an
     earlier one to them is not done yet (queued, or with the provider), this one waits, and
     the earlier one, once done, dispatches the next. Sent each on its own, a retried or slower
-    email was overtaken by the next (two status emails arrived reversed)."""
-    notice = Notice.objects.select_related("submission").only(*_FOR_SENDING).get(pk=notice_id)
-    if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
-        return _outcome_unknown(notice, reason="the worker stopped during the call")
-    if notice.state != Notice.State.QUEUED:
-        return Notice.State(notice.state)
-    if _to_same_person(notice).filter(pk__lt=notice.pk).exists():
-        return Notice.State.QUEUED  # the earlier notice dispatches this one when it is done
-    message = notice_render(notice)
-    started = timezone.now()
-    claimed = Notice.objects.filter(pk=notice.pk, state=Notice.State.QUEUED).update(
-        state=Notice.State.SENDING,
-        sending_started_at=started,
-        retry_at=None,
-        attempts=F("attempts") + 1,
-        updated_at=started,
+    email was overtaken by the next (two status emails arrived reversed).
+
+    The reads and the claim are one query each for the whole batch, and the hand-on of the
+    next notices one more: the emails themselves cost one write each."""
+    outcomes: dict[int, SendOutcome] = {}
+    notices = list(
+        Notice.objects.select_related("submission")
+        .only(*_FOR_SENDING)
+        .filter(pk__in=notice_ids)
+        .order_by("pk")
     )
-    if not claimed:  # another delivery of the same task took it first
-        return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
-    attempts = notice.attempts + 1
-    try:
-        message.send()
-    except Exception as error:
-        return _send_failed(notice, error, attempts=attempts)
-    # anymail backends report the provider's message id; a plain SMTP backend has none.
-    status = getattr(message, "anymail_status", None)
-    message_id = "" if status is None or status.message_id is None else str(status.message_id)
+    done: list[Notice] = []  # done with here: the next notice to the same person may go
+    queued: list[Notice] = []
+    for notice in notices:
+        if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
+            outcomes[notice.pk] = _outcome_unknown(
+                notice, reason="the worker stopped during the call"
+            )
+            done.append(notice)
+        elif notice.state != Notice.State.QUEUED:
+            outcomes[notice.pk] = Notice.State(notice.state)
+        else:
+            queued.append(notice)
+    waiting = _waiting_for_earlier(queued)
+    for notice in waiting:
+        outcomes[notice.pk] = Notice.State.QUEUED  # the earlier one dispatches it when done
+    ready = [(notice, notice_render(notice)) for notice in queued if notice not in waiting]
+    claimed = _claim(notice for notice, _message in ready)
+    for notice, _message in ready:
+        if notice.pk not in claimed:  # another delivery of the same task took it first
+            outcomes[notice.pk] = Notice.State(
+                Notice.objects.values_list("state", flat=True).get(pk=notice.pk)
+            )
+    to_send = [(notice, message) for notice, message in ready if notice.pk in claimed]
+    sending = partial(_claimed_send, own_thread=executor is not None)
+    sent = executor.map(sending, to_send) if executor is not None else map(sending, to_send)
+    for (notice, _message), outcome in zip(to_send, sent, strict=True):
+        outcomes[notice.pk] = outcome
+        if outcome != Notice.State.QUEUED and not isinstance(outcome, TransientSendError):
+            done.append(notice)
+    _next_to_same_person_dispatch(done)
+    return outcomes
+
+
+def _waiting_for_earlier(notices: list[Notice]) -> set[Notice]:
+    """Those of these queued notices that an earlier notice to the same person about the same
+    submission, not done yet (queued, or with the provider), must go before. One query."""
+    if not notices:
+        return set()
+    earlier = _not_done_by_person(notices, [Notice.State.QUEUED, Notice.State.SENDING])
+    return {notice for notice in notices if any(pk < notice.pk for pk in earlier[_person(notice)])}
+
+
+def _person(notice: Notice) -> tuple[int, str]:
+    """Whom a notice is to, as the order of sending counts it: one address, one submission."""
+    return notice.submission_id, notice.recipient_email
+
+
+def _not_done_by_person(
+    notices: Sequence[Notice], states: list[Notice.State]
+) -> defaultdict[tuple[int, str], list[int]]:
+    """The ids of the notices in these states to the same people as these notices, by person
+    (_person). One query."""
+    found: defaultdict[tuple[int, str], list[int]] = defaultdict(list)
+    for pk, submission_id, email in Notice.objects.filter(
+        submission_id__in={notice.submission_id for notice in notices},
+        recipient_email__in={notice.recipient_email for notice in notices},
+        state__in=states,
+    ).values_list("pk", "submission_id", "recipient_email"):
+        found[submission_id, email].append(pk)
+    return found
+
+
+def _claim(notices: Iterable[Notice]) -> set[int]:
+    """Mark these queued notices `sending`, in one statement; returns the ids this call took
+    (a second delivery of the same task, running alongside, takes none of them twice). The
+    ORM's update cannot say which rows it changed: PostgreSQL and SQLite 3.35+ have RETURNING."""
+    by_pk = {notice.pk: notice for notice in notices}
+    if not by_pk:
+        return set()
     now = timezone.now()
-    recorded = _record(
-        notice,
-        Notice.objects.filter(pk=notice.pk, state__in=[Notice.State.SENDING, Notice.State.UNKNOWN]),
-        state=Notice.State.SENT,
-        provider_message_id=message_id,
-        sent_at=now,
-        last_error="",
-        updated_at=now,
-    )
-    if not recorded:
+    db = transaction.get_connection()
+    quote, table = db.ops.quote_name, db.ops.quote_name(Notice._meta.db_table)
+    when = db.ops.adapt_datetimefield_value(now)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {quote('state')} = %s, {quote('sending_started_at')} = %s, "  # noqa: S608
+            f"{quote('retry_at')} = NULL, {quote('attempts')} = {quote('attempts')} + 1, "
+            f"{quote('updated_at')} = %s WHERE {quote('state')} = %s AND {quote('id')} IN "
+            f"({', '.join(['%s'] * len(by_pk))}) RETURNING {quote('id')}",
+            [Notice.State.SENDING, when, when, Notice.State.QUEUED, *by_pk],
+        )
+        claimed = {pk for (pk,) in cursor.fetchall()}
+    for pk in claimed:
+        notice = by_pk[pk]
+        notice.state, notice.sending_started_at = Notice.State.SENDING, now
+        notice.attempts += 1
+    return claimed
+
+
+def _claimed_send(claimed: tuple[Notice, AnymailMessage], *, own_thread: bool) -> SendOutcome:
+    """Hand one claimed notice's email to the provider and write down what it answered. On a
+    thread of its own, the thread's database connection is checked before and after, as a
+    request's would be."""
+    notice, message = claimed
+    if own_thread:
+        close_old_connections()
+    try:
+        try:
+            message.send()
+        except Exception as error:
+            return _send_failed(notice, error, attempts=notice.attempts)
+        # anymail backends report the provider's message id; a plain SMTP backend has none.
+        status = getattr(message, "anymail_status", None)
+        message_id = "" if status is None or status.message_id is None else str(status.message_id)
+        now = timezone.now()
+        recorded = _record(
+            notice,
+            Notice.objects.filter(
+                pk=notice.pk, state__in=[Notice.State.SENDING, Notice.State.UNKNOWN]
+            ),
+            state=Notice.State.SENT,
+            provider_message_id=message_id,
+            sent_at=now,
+            last_error="",
+            updated_at=now,
+        )
+        if recorded:
+            return Notice.State.SENT
         # A tracking event overtook the answer and moved the notice on (delivered, bounced);
         # keep what it said and add what only the answer knows.
         _record(
-            notice,
-            Notice.objects.filter(pk=notice.pk, sent_at__isnull=True),
-            sent_at=now,
+            notice, Notice.objects.filter(pk=notice.pk, sent_at__isnull=True), sent_at=now,
             updated_at=now,
-        )
-        _next_to_same_person_dispatch(notice)
+        )  # fmt: skip
         return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
-    _next_to_same_person_dispatch(notice)
-    return Notice.State.SENT
+    except TransientSendError as error:
+        return error
+    finally:
+        if own_thread:
+            close_old_connections()
 
 
-def _to_same_person(notice: Notice) -> QuerySet[Notice]:
-    """The notices to the same recipient about the same submission that are not done yet:
-    queued, or with the provider."""
-    return Notice.objects.filter(
-        submission_id=notice.submission_id,
-        recipient_email=notice.recipient_email,
-        state__in=[Notice.State.QUEUED, Notice.State.SENDING],
-    ).exclude(pk=notice.pk)
-
-
-def _next_to_same_person_dispatch(notice: Notice) -> None:
-    """Once a notice is done (sent, failed for good, or its outcome unknown), hand the next one
-    to the same person to the broker (after commit, if in a transaction); it may have been
-    waiting for this one."""
-    following = (
-        _to_same_person(notice)
-        .filter(pk__gt=notice.pk, state=Notice.State.QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)  # its id is all the dispatch needs
-        .first()
-    )
-    if following is not None:
-        notices_dispatch_on_commit([Notice(pk=following)])
+def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
+    """Once notices are done (sent, failed for good, or their outcome unknown), hand the next
+    one to each same person to the broker (after commit, if in a transaction); it may have
+    been waiting. One query for them all."""
+    if not notices:
+        return
+    queued = _not_done_by_person(notices, [Notice.State.QUEUED])
+    nexts = {
+        min(later)
+        for notice in notices
+        if (later := [pk for pk in queued[_person(notice)] if pk > notice.pk])
+    }
+    notices_dispatch_on_commit([Notice(pk=pk) for pk in sorted(nexts)])
 
 
 class _Outcome(enum.Enum):
@@ -323,7 +432,6 @@ def _send_failed(notice: Notice, error: Exception, *, attempts: int) -> Notice.S
     if outcome is _Outcome.FAILED:
         _record(notice, sending, state=Notice.State.FAILED, last_error=text, updated_at=now)
         logger.warning("notice %s refused by the provider: %s", notice.pk, text)
-        _next_to_same_person_dispatch(notice)
         return Notice.State.FAILED
     retry_in = notice_retry_delay(attempts)
     _record(
@@ -404,7 +512,6 @@ def _outcome_unknown(notice: Notice, *, reason: str) -> Notice.State:
         notice.pk,
         reason,
     )
-    _next_to_same_person_dispatch(notice)
     return Notice.State.UNKNOWN
 
 
@@ -465,18 +572,21 @@ def notices_unknown_settle() -> int:
     """Notices left `sending` by a task that can no longer be running (its worker died during
     the call) become `unknown`; returns how many. Run by the sweeper."""
     cutoff = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
-    settled = 0
-    for notice in Notice.objects.filter(state=Notice.State.SENDING, sending_started_at__lt=cutoff):
+    settled = [
+        notice
+        for notice in Notice.objects.filter(
+            state=Notice.State.SENDING, sending_started_at__lt=cutoff
+        )
         if Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING).update(
             state=Notice.State.UNKNOWN,
             last_error="The worker stopped while the provider had the message.",
             updated_at=timezone.now(),
-        ):
-            settled += 1
-            _next_to_same_person_dispatch(notice)
+        )
+    ]
+    _next_to_same_person_dispatch(settled)
     if settled:
-        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", settled)
-    return settled
+        logger.error("%s notice(s) left sending by a stopped worker: outcome unknown", len(settled))
+    return len(settled)
 
 
 # --- Acknowledgement by the recipient (one link per notice) ---------------------------------
@@ -629,6 +739,20 @@ def paper_letter_for(*, notice: Notice) -> PaperLetter | None:
         defaults={"submission": submission, "address": submission.submitter_address.strip()},
     )
     return letter
+
+
+def paper_letter_mark_posted(*, letter: PaperLetter, actor, client: str | None = None) -> None:
+    """Record that a letter went out by post (the first time counts) and who said so."""
+    with transaction.atomic():
+        PaperLetter.objects.filter(pk=letter.pk, state=PaperLetter.State.TO_PRINT).update(
+            state=PaperLetter.State.POSTED, posted_at=timezone.now(), posted_by=actor
+        )
+        audit_record(
+            action=AuditAction.LETTER_MARK_POSTED,
+            submission=letter.submission,
+            actor=actor,
+            client=client,
+        )
 
 
 def letter_render(letter: PaperLetter) -> dict:

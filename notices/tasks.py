@@ -5,25 +5,28 @@ from concurrent.futures import ThreadPoolExecutor
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError
 
 from .dispatch import BATCH_SIZE, notice_dispatch
-from .services import TransientSendError, notice_send
+from .services import TransientSendError, notice_send, notices_send
+
+# How both send tasks are delivered and retried: acknowledged only once done (a worker lost
+# mid-task hands it to another), and a database that is down waited out with growing pauses.
+_SENDING = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": settings.CANDOR_TASK_MAX_COUNTDOWN,
+    "retry_jitter": True,
+    "max_retries": 60,
+}
 
 
 # Sent on the email queue (CELERY_TASK_ROUTES), by a worker pool of its own in production, so a
 # slow provider never holds routing up. A database that is down before the call is waited out
 # as routing does; after the call, notice_send itself makes sure the answer is written down.
-@shared_task(
-    bind=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=settings.CANDOR_TASK_MAX_COUNTDOWN,
-    retry_jitter=True,
-    max_retries=60,
-)
+@shared_task(bind=True, **_SENDING)
 def send_notice(self, notice_id: int) -> None:
     try:
         notice_send(notice_id=notice_id)
@@ -39,34 +42,19 @@ def send_notice(self, notice_id: int) -> None:
 _senders: ThreadPoolExecutor | None = None
 
 
-def _send_one(notice_id: int) -> None:
-    close_old_connections()
-    try:
-        notice_send(notice_id=notice_id)
-    except TransientSendError as error:
-        # Only short waits come here: this one waits in a task of its own, as send_notice's.
-        countdown = error.retry_in * random.uniform(0.8, 1.0)  # noqa: S311
-        notice_dispatch(notice_ids=[notice_id], countdown=countdown)
-    finally:
-        close_old_connections()
-
-
 # Notices queued together (routing's acknowledgement and the queue's alerts): one task on the
 # email queue instead of one each, the notices sent side by side, so that a provider sitting
 # on one email holds up none of the others (as separate tasks would). Delivered twice, it sends
-# nothing twice (notice_send); a database that is down is waited out as send_notice waits.
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=settings.CANDOR_TASK_MAX_COUNTDOWN,
-    retry_jitter=True,
-    max_retries=60,
-)
+# nothing twice (notices_send); a database that is down is waited out as send_notice waits.
+@shared_task(**_SENDING)
 def send_notices(notice_ids: list[int]) -> None:
     global _senders
     if _senders is None:  # in the worker's child process, after the fork
         _senders = ThreadPoolExecutor(BATCH_SIZE, thread_name_prefix="notice-send")
-    for done in [_senders.submit(_send_one, notice_id) for notice_id in notice_ids]:
-        done.result()  # a database error in any of them retries the batch
+    outcomes = notices_send(notice_ids=notice_ids, executor=_senders)
+    for notice_id, outcome in outcomes.items():
+        if isinstance(outcome, TransientSendError):
+            # Only short waits come here: this one waits in a task of its own, as
+            # send_notice's. Jitter spreads the retries of many notices after an outage.
+            countdown = outcome.retry_in * random.uniform(0.8, 1.0)  # noqa: S311
+            notice_dispatch(notice_ids=[notice_id], countdown=countdown)

@@ -1,7 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -10,10 +9,14 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from ops.clients import client_address
 
-from .models import PaperLetter
 from .permissions import may_post_letters
 from .selectors import letters_for
-from .services import letter_render, notice_acknowledge, notice_by_acknowledge_token
+from .services import (
+    letter_render,
+    notice_acknowledge,
+    notice_by_acknowledge_token,
+    paper_letter_mark_posted,
+)
 from .webhooks import tracking_webhook_answer
 
 
@@ -56,15 +59,7 @@ def letter(request, pk: int):
 @require_POST
 def letter_posted(request, pk: int):
     letter = get_object_or_404(letters_for(request.user), pk=pk)
-    PaperLetter.objects.filter(pk=letter.pk, state=PaperLetter.State.TO_PRINT).update(
-        state=PaperLetter.State.POSTED, posted_at=timezone.now(), posted_by=request.user
-    )
-    audit_record(
-        action=AuditAction.LETTER_MARK_POSTED,
-        submission=letter.submission,
-        actor=request.user,
-        client=client_address(request),
-    )
+    paper_letter_mark_posted(letter=letter, actor=request.user, client=client_address(request))
     return redirect("notices:letters")
 
 

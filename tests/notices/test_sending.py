@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import psycopg
@@ -26,11 +27,12 @@ from notices.services import (
     notice_queue,
     notice_send,
     notice_send_again,
+    notices_send,
     notices_unknown_settle,
 )
 from ops.models import CapturedEmail, CaptureFault
 from routing.services import submission_route, sweep
-from tests.factories import complaint
+from tests.factories import complaint, member_of
 from tests.services import unavailable
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +47,28 @@ def acknowledgement():
 def state_of(notice) -> str:
     notice.refresh_from_db()
     return notice.state
+
+
+def status_update(submission, email: str) -> Notice:
+    """A status update queued to this address about the submission."""
+    return notice_queue(
+        submission=submission,
+        kind=Notice.Kind.STATUS_UPDATE,
+        recipient_email=email,
+        occasion="under_review-v2",
+        context={"stage": "under_review", "status_url": "http://portal/status/x/"},
+    )
+
+
+@pytest.fixture
+def dispatched(monkeypatch) -> list[int]:
+    """The ids of the notices handed to the broker, which is not called."""
+    handed: list[int] = []
+    monkeypatch.setattr(
+        "notices.dispatch.notice_dispatch",
+        lambda *, notice_ids, countdown=0: handed.extend(notice_ids) or len(notice_ids),
+    )
+    return handed
 
 
 class Provider:
@@ -272,31 +296,14 @@ def test_no_row_lock_is_held_while_the_provider_has_the_message(settings, monkey
     assert seen["state"] == Notice.State.SENDING
 
 
-def test_a_later_notice_to_the_same_person_waits_for_the_earlier_one(monkeypatch, run_on_commit):
+def test_a_later_notice_to_the_same_person_waits_for_the_earlier_one(dispatched, run_on_commit):
     """One person gets one submission's notices in the order they were decided: the later one
     waits while the earlier one is queued, and the earlier one dispatches it once sent."""
     submission = complaint(submitter_email="dana@example.com").submission
     submission_route(submission_id=submission.pk)
     first = Notice.objects.get(kind=Notice.Kind.ACKNOWLEDGEMENT)
-    later = notice_queue(
-        submission=submission,
-        kind=Notice.Kind.STATUS_UPDATE,
-        recipient_email="dana@example.com",
-        occasion="under_review-v2",
-        context={"stage": "under_review", "status_url": "http://portal/status/x/"},
-    )
-    elsewhere = notice_queue(
-        submission=submission,
-        kind=Notice.Kind.STATUS_UPDATE,
-        recipient_email="someone.else@example.com",
-        occasion="under_review-v2",
-        context={"stage": "under_review", "status_url": "http://portal/status/x/"},
-    )
-    dispatched: list[int] = []
-    monkeypatch.setattr(
-        "notices.dispatch.notice_dispatch",
-        lambda *, notice_ids, countdown=0: dispatched.extend(notice_ids) or len(notice_ids),
-    )
+    later = status_update(submission, "dana@example.com")
+    elsewhere = status_update(submission, "someone.else@example.com")
 
     assert notice_send(notice_id=later.pk) == Notice.State.QUEUED  # waits for the first
     assert notice_send(notice_id=elsewhere.pk) == Notice.State.SENT  # someone else: no wait
@@ -310,3 +317,93 @@ def test_a_later_notice_to_the_same_person_waits_for_the_earlier_one(monkeypatch
         ["dana@example.com"],
     ]
     assert "Update on your complaint" in mail.outbox[-1].subject
+
+
+# --- A batch (routing's acknowledgement and alerts travel in one task) ----------------------
+
+
+def routed() -> list[Notice]:
+    """A complaint routed: its acknowledgement and one alert per member of its queue."""
+    for name in ("ivy", "jon"):
+        member_of("bps-general", username=name)
+    submission = complaint(submitter_email="resident@example.com").submission
+    submission_route(submission_id=submission.pk)
+    return list(Notice.objects.filter(submission=submission).order_by("pk"))
+
+
+def test_a_batch_costs_four_queries_and_one_write_per_email(django_assert_num_queries):
+    """Read, order check and claim are one query each for the whole batch, the hand-on of the
+    next notices one more; each email then costs only the write of its answer."""
+    notices = routed()
+    assert len(notices) == 3
+    ids = [notice.pk for notice in notices]
+    with django_assert_num_queries(4 + len(ids)):
+        outcomes = notices_send(notice_ids=ids)
+    assert outcomes == dict.fromkeys(ids, Notice.State.SENT)
+    assert sorted(to for message in mail.outbox for to in message.to) == sorted(
+        notice.recipient_email for notice in notices
+    )
+    assert set(Notice.objects.filter(pk__in=ids).values_list("state", "attempts")) == {
+        (Notice.State.SENT, 1)
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # the threads' connections must see the rows
+def test_a_batch_sent_on_threads_writes_each_answer_on_its_own_thread(
+    django_assert_num_queries,
+):
+    submission = complaint().submission
+    ids = [
+        notice_queue(
+            submission=submission,
+            kind=Notice.Kind.QUEUE_ALERT,
+            recipient_email=f"{name}@bps.police.example",
+            context={"queue": "BPS General"},
+        ).pk
+        for name in ("ivy", "jon", "kim")
+    ]
+    with ThreadPoolExecutor(len(ids)) as pool:
+        with django_assert_num_queries(4):
+            outcomes = notices_send(notice_ids=ids, executor=pool)
+        # Each thread closes its connection, so that the test database can be dropped.
+        everyone = threading.Barrier(len(ids))
+        list(pool.map(lambda _: (everyone.wait(5), connection.close()), ids))
+    assert outcomes == dict.fromkeys(ids, Notice.State.SENT)
+    assert len(mail.outbox) == len(ids)
+    assert set(Notice.objects.filter(pk__in=ids).values_list("state", flat=True)) == {
+        Notice.State.SENT
+    }
+
+
+def test_a_batch_delivered_twice_sends_nothing_twice():
+    ids = [notice.pk for notice in routed()]
+    assert set(notices_send(notice_ids=ids).values()) == {Notice.State.SENT}
+    assert notices_send(notice_ids=ids) == dict.fromkeys(ids, Notice.State.SENT)
+    assert len(mail.outbox) == len(ids)
+
+
+def test_in_a_batch_each_notice_comes_to_its_own_outcome(settings):
+    """A provider saying "not now" to one email of a batch: that one is handed back as a short
+    wait for the task to retry (not raised, which would retry the whole batch), the others
+    are sent."""
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    settings.CANDOR_NOTICE_RETRY_SECONDS = 0.5
+    CaptureFault.objects.create(remaining=1, status_code=429)
+    ids = [notice.pk for notice in routed()]
+    outcomes = notices_send(notice_ids=ids)
+    waits = [pk for pk, outcome in outcomes.items() if isinstance(outcome, TransientSendError)]
+    assert len(waits) == 1 and outcomes[waits[0]].retry_in == 0.5
+    assert [outcomes[pk] for pk in ids if pk not in waits] == [Notice.State.SENT] * (len(ids) - 1)
+    assert Notice.objects.get(pk=waits[0]).state == Notice.State.QUEUED
+    assert CapturedEmail.objects.count() == len(ids) - 1
+
+
+def test_in_a_batch_a_later_notice_to_the_same_person_waits_and_is_handed_on(
+    dispatched, run_on_commit
+):
+    first = routed()[0]
+    later = status_update(first.submission, first.recipient_email)
+    with run_on_commit(execute=True):
+        outcomes = notices_send(notice_ids=[later.pk, first.pk])
+    assert outcomes == {first.pk: Notice.State.SENT, later.pk: Notice.State.QUEUED}
+    assert dispatched == [later.pk]
