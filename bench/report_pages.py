@@ -11,14 +11,14 @@ client, in process) and each page's number of database queries, which must not d
 number of cases (the public page's must be 0)."""
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from datetime import date, timedelta
-from urllib.parse import urlencode, urlparse, urlunparse
+from urllib.parse import urlencode
 
-from bench.run import ROOT, _recreate_database, percentile
+from bench.run import percentile
+from bench.staff_pages import bench_database, commander_signed_in
 
 
 def main() -> None:
@@ -27,29 +27,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="requests per page")
     args = parser.parse_args()
 
-    database_url = os.environ.get("DATABASE_URL", "")
-    if not database_url.startswith("postgres"):
-        sys.exit("the report benchmark needs DATABASE_URL=postgres://…")
-    parsed = urlparse(database_url)
-    bench_db = parsed.path.lstrip("/") + "_benchr"
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": urlunparse(parsed._replace(path=f"/{bench_db}")),
-            "CELERY_BROKER_URL": "memory://",
-            "CANDOR_VAR_DIR": str(ROOT / "var" / "bench"),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    _recreate_database(database_url, bench_db)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    bench_db = bench_database(suffix="_benchr", benchmark="the report benchmark")
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     from cases.models import Case
     from demo.history import demo_history_create
     from demo.seed import demo_seed
@@ -94,21 +74,12 @@ def _line(name: str, times: list[float], queries: int | str) -> str:
 
 
 def _measure(repeat: int) -> None:
-    from django.contrib.auth import get_user_model
     from django.test import Client
     from django.utils import timezone
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from reports.transparency import transparency_refresh
 
-    commander = get_user_model().objects.get(username="commander")
-    device = TOTPDevice.objects.filter(user=commander, confirmed=True).first()
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(commander)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id  # both factors, as sign-in leaves it
-    session.save()
+    _commander, client = commander_signed_in()
 
     today = timezone.localdate()
     last_year = today.year - 1

@@ -1,6 +1,8 @@
 """Reading cases for the staff pages. Every function starts from what the person may see
 (cases/permissions.py) and never widens it."""
 
+import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import chain
@@ -20,31 +22,43 @@ from intake.models import AllegationCategory, InvolvedEmployee, Message, Submiss
 from staff.models import Queue
 
 from .models import Allegation, Case
-from .permissions import Action, can, cases_visible_to, queues_visible_to
+from .permissions import Action, can, cases_visible_to
 
 OPEN = Q(status__in=Case.OPEN_STATUSES)
 
 
-def queues_for(user) -> QuerySet[Queue]:
-    """The queues a staff member sees, with counts of open, unassigned and overdue cases."""
-    open_cases = Q(cases__status__in=Case.OPEN_STATUSES)
-    return queues_visible_to(user).annotate(
-        open_count=Count("cases", filter=open_cases, distinct=True),
-        unassigned_count=Count(
-            "cases", filter=open_cases & Q(cases__assignee__isnull=True), distinct=True
-        ),
-        overdue_count=Count(
-            "cases", filter=open_cases & Q(cases__due_date__lt=timezone.localdate()), distinct=True
-        ),
+@dataclass
+class QueueCounts:
+    """What the queue overview shows of one queue."""
+
+    open: int = 0
+    unassigned: int = 0  # open, nobody assigned
+    overdue: int = 0  # open, past its due date
+    by_status: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def queue_counts_for(user) -> dict[int, QueueCounts]:
+    """Per queue id, over the cases the user sees: open, unassigned and overdue cases and the
+    number in each status. One pass over the cases grouped by queue and status (a few dozen
+    rows), not a join of queues to cases counted DISTINCT three times."""
+    counts: dict[int, QueueCounts] = defaultdict(QueueCounts)
+    rows = (
+        cases_visible_to(user)
+        .values_list("queue_id", "status")
+        .order_by()
+        .annotate(
+            total=Count("id"),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+            overdue=Count("id", filter=Q(due_date__lt=timezone.localdate())),
+        )
     )
-
-
-def status_counts_for(user) -> dict[int, dict[str, int]]:
-    """Per queue id: the number of cases in each status (one query)."""
-    counts: dict[int, dict[str, int]] = {}
-    rows = cases_visible_to(user).values("queue_id", "status").order_by().annotate(n=Count("id"))
-    for row in rows:
-        counts.setdefault(row["queue_id"], {})[row["status"]] = row["n"]
+    for queue_id, status, total, unassigned, overdue in rows:
+        queue = counts[queue_id]
+        queue.by_status[status] = total
+        if status in Case.OPEN_STATUSES:
+            queue.open += total
+            queue.unassigned += unassigned
+            queue.overdue += overdue
     return counts
 
 
@@ -381,7 +395,7 @@ class CaseFile:
     notes: list
     extensions: list
     notices: list
-    thread: list[Message]
+    thread: list[tuple[Message, str]]  # (message, who wrote it, as message_author says)
     audit: list[AuditEvent]
     show_audit: bool
     timeline: list[TimelineEntry]
@@ -412,7 +426,7 @@ def case_file(*, case: Case, user) -> CaseFile:
         notes=list(case.notes.select_related("author")),
         extensions=list(case.extensions.select_related("extended_by")),
         notices=notices,
-        thread=thread,
+        thread=[(message, message_author(message)) for message in thread],
         audit=trail if show_audit else [],
         show_audit=show_audit,
         timeline=case_timeline(case=case, audit=trail, notices=notices, messages=thread),

@@ -59,8 +59,7 @@ from .selectors import (
     case_file,
     count_up_to,
     list_page,
-    queues_for,
-    status_counts_for,
+    queue_counts_for,
 )
 from .services import (
     case_message_send,
@@ -86,11 +85,12 @@ def _staff(request) -> None:
 @never_cache
 def queues(request):
     _staff(request)
-    queue_list = list(queues_for(request.user))
-    counts = status_counts_for(request.user)
+    queue_list = list(queues_visible_to(request.user))
+    counts = queue_counts_for(request.user)
     for queue in queue_list:
+        queue.counts = counts[queue.pk]
         queue.status_counts = [
-            (label, counts.get(queue.pk, {}).get(value, 0)) for value, label in Case.Status.choices
+            (label, queue.counts.by_status.get(value, 0)) for value, label in Case.Status.choices
         ]
     return render(
         request,
@@ -188,7 +188,6 @@ def case_page(request, pk: int):
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
     audit_record(
         action=AuditAction.CASE_VIEW,
-        submission=case.submission,
         case=case,
         actor=request.user,
         client=client_address(request),
@@ -246,7 +245,6 @@ def case_print(request, pk: int):
     case = case_for(request.user, pk=pk, queryset=case_detail(user=request.user))
     audit_record(
         action=AuditAction.CASE_VIEW,
-        submission=case.submission,
         case=case,
         actor=request.user,
         client=client_address(request),
@@ -482,7 +480,6 @@ def attachment_download(request, pk: int, attachment_pk: int, as_received: bool 
         action = AuditAction.CASE_DOWNLOAD_ATTACHMENT
     audit_record(
         action=action,
-        submission=case.submission,
         case=case,
         actor=request.user,
         client=client_address(request),
@@ -505,7 +502,6 @@ def audit_export(request, pk: int):
     case = _changing(request, pk, Action.AUDIT)
     audit_record(
         action=AuditAction.CASE_EXPORT_AUDIT,
-        submission=case.submission,
         case=case,
         actor=request.user,
         client=client_address(request),

@@ -24,8 +24,8 @@ def test_the_overview_counts_open_unassigned_and_overdue_cases(client, investiga
     page = client.get(reverse("cases:queues"))
     assert page.status_code == 200
     use_of_force = next(q for q in page.context["queues"] if q.slug == "use-of-force")
-    assert (use_of_force.open_count, use_of_force.unassigned_count) == (2, 2)
-    assert use_of_force.overdue_count == 1
+    assert (use_of_force.counts.open, use_of_force.counts.unassigned) == (2, 2)
+    assert use_of_force.counts.overdue == 1
     assert ("Received", 2) in [(str(label), n) for label, n in use_of_force.status_counts]
     assert page["Cache-Control"].startswith("max-age=0")
 
