@@ -12,6 +12,17 @@ from .models import AuditAction, AuditEvent
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
+def _moment_filter(label, lookup_expr: str) -> django_filters.DateTimeFilter:
+    """A bound of the time range, picked with the browser's date-and-time input."""
+    return django_filters.DateTimeFilter(
+        label=label,
+        field_name="at",
+        lookup_expr=lookup_expr,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 def _person_label(user) -> str:
     name = user.get_full_name()
     return f"{name} ({user.get_username()})" if name else user.get_username()
@@ -27,20 +38,8 @@ class AuditFilter(django_filters.FilterSet):
     case = django_filters.CharFilter(
         label=_("Tracking number"), max_length=20, method="filter_case"
     )
-    since = django_filters.DateTimeFilter(
-        label=_("From"),
-        field_name="at",
-        lookup_expr="gte",
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    until = django_filters.DateTimeFilter(
-        label=_("Until"),
-        field_name="at",
-        lookup_expr="lte",
-        input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+    since = _moment_filter(_("From"), "gte")
+    until = _moment_filter(_("Until"), "lte")
 
     class Meta:
         model = AuditEvent

@@ -39,6 +39,16 @@ SORTS = {
 DEFAULT_SORT = "due"
 
 
+def _date_filter(label, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
+    """A bound of a date range, picked with the browser's date input."""
+    return django_filters.DateFilter(
+        label=label,
+        field_name=field_name,
+        lookup_expr=lookup_expr,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 def _user_label(user) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -69,30 +79,10 @@ class CaseFilter(django_filters.FilterSet):
     unit = django_filters.ModelChoiceFilter(
         label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("Any"), method="filter_unit"
     )
-    due_from = django_filters.DateFilter(
-        label=_("Due from"),
-        field_name="due_date",
-        lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    due_to = django_filters.DateFilter(
-        label=_("Due by"),
-        field_name="due_date",
-        lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    received_from = django_filters.DateFilter(
-        label=_("Received from"),
-        field_name="submission__received_at",
-        lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    received_to = django_filters.DateFilter(
-        label=_("Received to"),
-        field_name="submission__received_at",
-        lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    due_from = _date_filter(_("Due from"), "due_date", "gte")
+    due_to = _date_filter(_("Due by"), "due_date", "lte")
+    received_from = _date_filter(_("Received from"), "submission__received_at", "date__gte")
+    received_to = _date_filter(_("Received to"), "submission__received_at", "date__lte")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],

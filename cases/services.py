@@ -45,7 +45,6 @@ def case_note_add(*, case: Case, actor, body: str, client: str | None = None) ->
         note = CaseNote.objects.create(case=case, author=actor, body=body)
         audit_record(
             action=AuditAction.CASE_ADD_NOTE,
-            submission=case.submission,
             case=case,
             actor=actor,
             client=client,
@@ -70,7 +69,6 @@ def case_notice_send_again(
             raise Refused(_("This notice has been settled meanwhile; it is not sent again."))
         audit_record(
             action=AuditAction.NOTICE_QUEUE,
-            submission=case.submission,
             case=case,
             actor=actor,
             client=client,

@@ -168,7 +168,6 @@ def _move(
     _bump(case, "status", "closed_at")
     audit_record(
         action=AuditAction(f"case.{name}"),
-        submission=case.submission,
         case=case,
         actor=actor,
         client=client,
@@ -213,7 +212,6 @@ def _audit_notice(case: Case, notice, *, actor, client: str | None) -> None:
         return
     audit_record(
         action=AuditAction.NOTICE_QUEUE,
-        submission=case.submission,
         case=case,
         actor=actor,
         client=client,
@@ -248,7 +246,6 @@ def case_assign(*, case: Case, version: int, actor, assignee, client: str | None
             _bump(locked, "assignee")
             audit_record(
                 action=AuditAction.CASE_ASSIGN,
-                submission=locked.submission,
                 case=locked,
                 actor=actor,
                 client=client,
@@ -431,7 +428,6 @@ def allegation_findings_record(
         _bump(locked)
         audit_record(
             action=AuditAction.CASE_RECORD_FINDINGS,
-            submission=locked.submission,
             case=locked,
             actor=actor,
             client=client,
@@ -459,7 +455,6 @@ def allegation_add(
         _bump(locked)
         audit_record(
             action=AuditAction.CASE_ADD_ALLEGATION,
-            submission=locked.submission,
             case=locked,
             actor=actor,
             client=client,
@@ -494,7 +489,6 @@ def involved_employee_confirm(
         _bump(locked)
         audit_record(
             action=AuditAction.CASE_CONFIRM_MATCH,
-            submission=locked.submission,
             case=locked,
             actor=actor,
             client=client,
@@ -532,7 +526,6 @@ def case_due_extend(
         locked.submission.save(update_fields=["next_step_due"])
         audit_record(
             action=AuditAction.CASE_EXTEND,
-            submission=locked.submission,
             case=locked,
             actor=actor,
             client=client,
