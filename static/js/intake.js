@@ -34,6 +34,22 @@
           field.type !== "submit" && field.type !== "button";
       });
     };
+    // Whether a field holds what the page came with (a preselected language, a default
+    // choice): only a field that differs from that was typed, and says "we filled it in".
+    var asServed = function (field) {
+      if (field.type === "checkbox" || field.type === "radio") {
+        return field.checked === field.defaultChecked;
+      }
+      if (field.options) {
+        var options = Array.prototype.slice.call(field.options);
+        var chosen = options.filter(function (option) { return option.defaultSelected; });
+        if (!chosen.length && !field.multiple && options.length) { chosen = [options[0]]; }
+        return options.every(function (option) {
+          return option.selected === (chosen.indexOf(option) !== -1);
+        });
+      }
+      return field.value === field.defaultValue;
+    };
     // A page the server filled in (errors, "add another") shows what was posted already.
     if (!form.hasAttribute("data-bound")) {
       var saved = null;
@@ -52,7 +68,7 @@
           } else {
             field.value = value[0];
           }
-          if (field.type !== "hidden" && value.join("") !== "") { restored = true; }
+          if (field.type !== "hidden" && !asServed(field)) { restored = true; }
         });
         var notice = document.getElementById("restored-notice");
         if (restored && notice) { notice.hidden = false; }

@@ -46,3 +46,19 @@ def test_what_was_typed_survives_a_server_error_and_is_sent_once(page, monkeypat
     assert not page.locator("#restored-notice").is_visible()
     assert page.locator('[name="narrative"]').input_value() == ""
     assert Submission.objects.get().idempotency_key == key
+
+
+def test_a_form_sent_empty_and_opened_again_does_not_claim_to_have_kept_anything(page):
+    """The language chosen for the page and the other choices it comes with were not typed:
+    opening the form again after sending it empty says nothing was kept."""
+    page.goto("/complaint/")
+    page.get_by_role("button", name="Send complaint").click()
+    page.wait_for_selector("#error-summary")
+    page.goto("/complaint/")
+    assert not page.locator("#restored-notice").is_visible()
+    page.locator('[name="submitter_name"]').fill("Dana Whitfield")
+    page.get_by_role("button", name="Send complaint").click()
+    page.wait_for_selector("#error-summary")
+    page.goto("/complaint/")
+    assert page.locator("#restored-notice").is_visible()
+    assert page.locator('[name="submitter_name"]').input_value() == "Dana Whitfield"
