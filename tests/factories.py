@@ -3,8 +3,10 @@ import re
 import factory
 from django.contrib.auth import get_user_model
 
+from commendations.models import Commendation
 from directory.models import Employee, Unit
 from intake.services import EmployeeData, SubmissionData, submission_create
+from routing.services import submission_route
 from staff.models import Queue
 
 
@@ -48,10 +50,21 @@ def member_of(queue_slug: str, **kwargs):
 
 def complaint(**overrides):
     """Store a complaint through the intake service, as the public form does."""
+    return _stored("complaint", "The officer shouted at me and took my phone.", overrides)
+
+
+def routed_compliment(**overrides) -> Commendation:
+    """Store a compliment as the public form does and route it: its commendation."""
+    receipt = _stored("compliment", "Officer Morales changed my tyre in the rain.", overrides)
+    submission_route(submission_id=receipt.submission.pk)
+    return Commendation.objects.get(submission=receipt.submission)
+
+
+def _stored(kind: str, narrative: str, overrides: dict):
     employees = overrides.pop("employees", [])
     data = SubmissionData(
-        kind="complaint",
-        narrative=overrides.pop("narrative", "The officer shouted at me and took my phone."),
+        kind=kind,
+        narrative=overrides.pop("narrative", narrative),
         employees=[EmployeeData(**e) for e in employees],
         **overrides,
     )

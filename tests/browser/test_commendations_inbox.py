@@ -7,10 +7,8 @@ from django.conf import settings
 from django.test import Client
 
 from commendations.models import Commendation
-from intake.services import EmployeeData, SubmissionData, submission_create
 from notices.models import Notice
-from routing.services import submission_route
-from tests.factories import EmployeeFactory, member_of
+from tests.factories import EmployeeFactory, member_of, routed_compliment
 from tests.staff import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("routing_defaults")]
@@ -32,14 +30,9 @@ def test_the_chiefs_office_confirms_the_employee_and_sees_the_notices_queued(pag
         dsn="1003", first_name="Ana", last_name="Morales", supervisor=sergeant
     )
     EmployeeFactory(dsn="1010", first_name="Anna", last_name="Moralis")
-    submission = submission_create(
-        data=SubmissionData(
-            kind="compliment",
-            narrative="Officer Morales was patient with my mother.",
-            employees=[EmployeeData(name="Morales")],
-        )
+    submission = routed_compliment(
+        narrative="Officer Morales was patient with my mother.", employees=[{"name": "Morales"}]
     ).submission
-    submission_route(submission_id=submission.pk)
 
     page.goto("/staff/commendations/")
     page.get_by_role("link", name=submission.tracking_number).click()

@@ -11,12 +11,11 @@ from cases import workflow
 from cases.models import Case
 from commendations.models import Commendation
 from intake.models import Submission
-from intake.services import EmployeeData, SubmissionData, submission_create
-from routing.services import submission_route
+from intake.services import SubmissionData, submission_create
 from staff import roles
 from staff.models import Queue
 from tests.cases.conftest import routed_complaint
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, routed_compliment
 from tests.staff import staff_member
 
 from .staff_pages import sideways_overflow, sign_in, sticking_out
@@ -102,14 +101,10 @@ def test_the_chiefs_office_confirms_an_employee_from_the_home(screen):
     page = screen
     chief = staff_member(roles.CHIEFS_OFFICE, "chiefs-office", username="charles")
     EmployeeFactory(dsn="1003", first_name="Ana", last_name="Morales")
-    submission = submission_create(
-        data=SubmissionData(
-            kind="compliment",
-            narrative="She was patient with my mother.",
-            employees=[EmployeeData(name="the officer at the fair")],
-        )
+    submission = routed_compliment(
+        narrative="She was patient with my mother.",
+        employees=[{"name": "the officer at the fair"}],
     ).submission
-    submission_route(submission_id=submission.pk)
     sign_in(page, chief)
     assert_fits(page, "the home")
     page.locator("#panel-to-confirm").get_by_role("link", name=submission.tracking_number).click()

@@ -2,27 +2,19 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from commendations.models import Commendation
-from intake.services import EmployeeData, SubmissionData, submission_create
 from notices.models import Notice
-from routing.services import submission_route
-from tests.factories import EmployeeFactory, member_of
+from tests.factories import EmployeeFactory, member_of, routed_compliment
 from tests.staff import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
-def compliment(*, employees=(), **overrides):
-    data = SubmissionData(
-        kind="compliment",
+def compliment(**overrides):
+    return routed_compliment(
         narrative="She stayed with my father until the ambulance came.",
         submitter_email="grateful@example.com",
-        employees=[EmployeeData(**e) for e in employees],
         **overrides,
     )
-    submission = submission_create(data=data).submission
-    submission_route(submission_id=submission.pk)
-    return Commendation.objects.get(submission=submission)
 
 
 @pytest.fixture

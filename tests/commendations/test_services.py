@@ -9,12 +9,10 @@ from commendations.services import (
     commendation_notice_resend,
     commendation_share_mark,
 )
-from intake.services import EmployeeData, SubmissionData, submission_create
 from notices.models import Notice, PaperLetter
 from notices.services import notice_send
 from ops.refusals import Refused
-from routing.services import submission_route
-from tests.factories import EmployeeFactory, UserFactory, member_of
+from tests.factories import EmployeeFactory, UserFactory, member_of, routed_compliment
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +33,7 @@ def officer():
 
 
 def compliment(**overrides):
-    employees = [EmployeeData(**e) for e in overrides.pop("employees", [])]
-    data = SubmissionData(
-        kind="compliment",
-        narrative=overrides.pop("narrative", "Officer Morales changed my tyre in the rain."),
-        submitter_email=overrides.pop("submitter_email", "grateful@example.com"),
-        employees=employees,
-        **overrides,
-    )
-    submission = submission_create(data=data).submission
-    submission_route(submission_id=submission.pk)
-    return Commendation.objects.get(submission=submission)
+    return routed_compliment(**{"submitter_email": "grateful@example.com", **overrides})
 
 
 def send_all():

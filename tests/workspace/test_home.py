@@ -14,10 +14,9 @@ from commendations.models import Commendation
 from intake.models import Message, Submission
 from intake.services import SubmissionData, submission_create
 from notices.models import Notice, PaperLetter
-from routing.services import submission_route
 from staff import roles
 from tests.cases.conftest import routed_complaint
-from tests.factories import EmployeeFactory
+from tests.factories import EmployeeFactory, routed_compliment
 from tests.staff import sign_in, staff_member
 from workspace.menu import MENU, menu_for
 
@@ -129,15 +128,7 @@ def test_the_chiefs_office_sees_commendations_to_confirm_and_not_yet_acknowledge
     EmployeeFactory(dsn="1003")
 
     def compliment(**employee) -> Commendation:
-        receipt = submission_create(
-            data=SubmissionData(
-                kind="compliment",
-                narrative="Changed my tyre.",
-                employees=[__import__("intake.services").services.EmployeeData(**employee)],
-            )
-        )
-        submission_route(submission_id=receipt.submission.pk)
-        return Commendation.objects.get(submission=receipt.submission)
+        return routed_compliment(narrative="Changed my tyre.", employees=[employee])
 
     unknown = compliment(name="the kind one")
     known = compliment(badge="1003")
