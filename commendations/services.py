@@ -155,6 +155,8 @@ def commendation_citizen_tell(
                 # Without an email it goes on paper only; the row is the letter's text.
                 "state": Notice.State.QUEUED if submission.submitter_email else Notice.State.FAILED,
                 "last_error": "" if submission.submitter_email else "no email address",
+                # Published after commit (below): written already marked as handed over.
+                "dispatched_at": timezone.now() if submission.submitter_email else None,
             },
         )
         commendation.citizen_told_at = commendation.citizen_told_at or timezone.now()

@@ -24,7 +24,41 @@ BATCH_SIZE = 4
 
 def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:
     """Publish the sending of these notices, up to BATCH_SIZE in one task (one task each when
-    they are to wait `countdown` seconds); returns how many were published."""
+    they are to wait `countdown` seconds), and mark those published as handed to the broker, in
+    one write; returns how many were published."""
+    published = _publish(notice_ids, countdown=countdown)
+    if published:  # one write for them all
+        Notice.objects.filter(pk__in=published).update(dispatched_at=timezone.now(), retry_at=None)
+    return len(published)
+
+
+def notices_dispatch_on_commit(notices: Sequence[Notice | None]) -> None:
+    """Publish the send tasks of queued notices once the current transaction commits (at once
+    outside a transaction). Pass what notice_queue returned; None entries are skipped.
+
+    A notice written already marked as handed to the broker (`dispatched_at` set, as
+    notices_store writes new rows) needs no second write after the publish: only should the
+    broker not take it is it unmarked, for the sweeper to take soon. Should the process die
+    between commit and publish, the sweeper dispatches it again after
+    CANDOR_SWEEP_REDISPATCH_SECONDS, as for a task the broker lost: late, never lost (the same
+    rule as intake.outbox.routing_queued_fields). Any other notice is marked once published."""
+    present = [notice for notice in notices if notice is not None]
+    marked = [notice.pk for notice in present if notice.dispatched_at is not None]
+    unmarked = [notice.pk for notice in present if notice.dispatched_at is None]
+    if marked:
+        transaction.on_commit(lambda: _marked_dispatch(marked))
+    if unmarked:
+        transaction.on_commit(lambda: notice_dispatch(notice_ids=unmarked))
+
+
+def _marked_dispatch(notice_ids: list[int]) -> None:
+    published = set(_publish(notice_ids))
+    if refused := [pk for pk in notice_ids if pk not in published]:
+        Notice.objects.filter(pk__in=refused, state=Notice.State.QUEUED).update(dispatched_at=None)
+
+
+def _publish(notice_ids: list[int], *, countdown: float = 0) -> list[int]:
+    """Publish the send tasks; returns the ids the broker took."""
     size = 1 if countdown else BATCH_SIZE
     published: list[int] = []
     for batch in (notice_ids[i : i + size] for i in range(0, len(notice_ids), size)):
@@ -35,14 +69,4 @@ def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:
             logger.warning("could not publish notices %s; left queued", batch, exc_info=True)
             continue
         published += batch
-    if published:  # one write for them all
-        Notice.objects.filter(pk__in=published).update(dispatched_at=timezone.now(), retry_at=None)
-    return len(published)
-
-
-def notices_dispatch_on_commit(notices: Sequence[Notice | None]) -> None:
-    """Publish the send tasks of newly queued notices once the current transaction commits
-    (at once outside a transaction). Pass what notice_queue returned; None entries are skipped."""
-    ids = [notice.pk for notice in notices if notice is not None]
-    if ids:
-        transaction.on_commit(lambda: notice_dispatch(notice_ids=ids))
+    return published

@@ -101,12 +101,16 @@ def notice_build_to_submitter(
 
 def notices_store(notices: Sequence[Notice | None]) -> list[Notice]:
     """Store the built notices that do not exist yet for their (submission, kind, recipient,
-    occasion); returns those stored now. Call inside the transaction that decides them;
-    dispatch the returned rows after commit. One INSERT for all of them, unless one exists
-    already: then one by one."""
+    occasion); returns those stored now. Call inside the transaction that decides them, and
+    pass the returned rows to notices_dispatch_on_commit: they are written already marked as
+    handed to the broker, so the publish needs no second write. One INSERT for all of them,
+    unless one exists already: then one by one."""
     built = [notice for notice in notices if notice is not None]
     if not built:
         return []
+    now = timezone.now()
+    for notice in built:
+        notice.dispatched_at = now
     try:
         with transaction.atomic():  # a savepoint: the fallback below must find a live transaction
             return Notice.objects.bulk_create(built)
@@ -126,6 +130,7 @@ def _store_unless_there(notice: Notice) -> Notice | None:
             "language": notice.language,
             "employee": notice.employee,
             "context": notice.context,
+            "dispatched_at": notice.dispatched_at,
         },
     )
     return stored if created else None
@@ -560,10 +565,12 @@ def notice_send_again(*, notice: Notice) -> bool:
     the recipient did not get it (the email may then arrive twice). True when it was queued;
     False when it had moved on meanwhile (e.g. a delivery event settled it)."""
     with transaction.atomic():
+        now = timezone.now()
         queued = Notice.objects.filter(pk=notice.pk, state=Notice.State.UNKNOWN).update(
-            state=Notice.State.QUEUED, retry_at=None, updated_at=timezone.now()
+            state=Notice.State.QUEUED, retry_at=None, updated_at=now, dispatched_at=now
         )
         if queued:
+            notice.dispatched_at = now
             notices_dispatch_on_commit([notice])
     return bool(queued)
 
