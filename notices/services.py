@@ -32,7 +32,7 @@ from django.db import (
     connection,
     transaction,
 )
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -265,31 +265,29 @@ def notices_send(
     the earlier one, once done, dispatches the next. Sent each on its own, a retried or slower
     email was overtaken by the next (two status emails arrived reversed).
 
-    The reads and the claim are one query each for the whole batch, and the hand-on of the
-    next notices one more: the emails themselves cost one write each."""
+    The read (with the order check) and the claim are one query each for the whole batch, and
+    the hand-on of the next notices one more: the emails themselves cost one write each."""
     outcomes: dict[int, SendOutcome] = {}
     notices = list(
         Notice.objects.select_related("submission")
         .only(*_FOR_SENDING)
+        .annotate(waits=Exists(_earlier_not_done))
         .filter(pk__in=notice_ids)
         .order_by("pk")
     )
     done: list[Notice] = []  # done with here: the next notice to the same person may go
     queued: list[Notice] = []
-    for notice in notices:
-        if notice.state == Notice.State.SENDING and _sending_abandoned(notice):
-            outcomes[notice.pk] = _outcome_unknown(
-                notice, reason="the worker stopped during the call"
-            )
-            done.append(notice)
-        elif notice.state != Notice.State.QUEUED:
-            outcomes[notice.pk] = Notice.State(notice.state)
+    for row in notices:
+        if row.state == Notice.State.SENDING and _sending_abandoned(row):
+            outcomes[row.pk] = _outcome_unknown(row, reason="the worker stopped during the call")
+            done.append(row)
+        elif row.state != Notice.State.QUEUED:
+            outcomes[row.pk] = Notice.State(row.state)
+        elif row.waits:
+            outcomes[row.pk] = Notice.State.QUEUED  # the earlier one dispatches it when done
         else:
-            queued.append(notice)
-    waiting = _waiting_for_earlier(queued)
-    for notice in waiting:
-        outcomes[notice.pk] = Notice.State.QUEUED  # the earlier one dispatches it when done
-    ready = [(notice, notice_render(notice)) for notice in queued if notice not in waiting]
+            queued.append(row)
+    ready = [(notice, notice_render(notice)) for notice in queued]
     claimed = _claim(notice for notice, _message in ready)
     for notice, _message in ready:
         if notice.pk not in claimed:  # another delivery of the same task took it first
@@ -307,33 +305,15 @@ def notices_send(
     return outcomes
 
 
-def _waiting_for_earlier(notices: list[Notice]) -> set[Notice]:
-    """Those of these queued notices that an earlier notice to the same person about the same
-    submission, not done yet (queued, or with the provider), must go before. One query."""
-    if not notices:
-        return set()
-    earlier = _not_done_by_person(notices, [Notice.State.QUEUED, Notice.State.SENDING])
-    return {notice for notice in notices if any(pk < notice.pk for pk in earlier[_person(notice)])}
-
-
-def _person(notice: Notice) -> tuple[int, str]:
-    """Whom a notice is to, as the order of sending counts it: one address, one submission."""
-    return notice.submission_id, notice.recipient_email
-
-
-def _not_done_by_person(
-    notices: Sequence[Notice], states: list[Notice.State]
-) -> defaultdict[tuple[int, str], list[int]]:
-    """The ids of the notices in these states to the same people as these notices, by person
-    (_person). One query."""
-    found: defaultdict[tuple[int, str], list[int]] = defaultdict(list)
-    for pk, submission_id, email in Notice.objects.filter(
-        submission_id__in={notice.submission_id for notice in notices},
-        recipient_email__in={notice.recipient_email for notice in notices},
-        state__in=states,
-    ).values_list("pk", "submission_id", "recipient_email"):
-        found[submission_id, email].append(pk)
-    return found
+# An earlier notice to the same person (one address, one submission) not done yet: queued, or
+# with the provider. A notice that has one waits for it. (One settled `unknown` by the same
+# batch, its worker gone, still counts at the read: it hands this one on at the batch's end.)
+_earlier_not_done = Notice.objects.filter(
+    submission_id=OuterRef("submission_id"),
+    recipient_email=OuterRef("recipient_email"),
+    state__in=[Notice.State.QUEUED, Notice.State.SENDING],
+    pk__lt=OuterRef("pk"),
+)
 
 
 def _claim(notices: Iterable[Notice]) -> set[int]:
@@ -412,12 +392,25 @@ def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
     been waiting. One query for them all."""
     if not notices:
         return
-    queued = _not_done_by_person(notices, [Notice.State.QUEUED])
-    nexts = {
-        min(later)
-        for notice in notices
-        if (later := [pk for pk in queued[_person(notice)] if pk > notice.pk])
-    }
+    # The queued notices by person (one submission, one address), in order.
+    queued: defaultdict[tuple[int, str], list[int]] = defaultdict(list)
+    for pk, submission_id, email in (
+        Notice.objects.filter(
+            submission_id__in={notice.submission_id for notice in notices},
+            recipient_email__in={notice.recipient_email for notice in notices},
+            state=Notice.State.QUEUED,
+        )
+        .order_by("pk")
+        .values_list("pk", "submission_id", "recipient_email")
+    ):
+        queued[submission_id, email].append(pk)
+    nexts: set[int] = set()
+    for notice in notices:
+        later = [
+            pk for pk in queued[notice.submission_id, notice.recipient_email] if pk > notice.pk
+        ]
+        if later:
+            nexts.add(later[0])
     notices_dispatch_on_commit([Notice(pk=pk) for pk in sorted(nexts)])
 
 

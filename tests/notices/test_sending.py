@@ -366,13 +366,13 @@ def routed() -> list[Notice]:
     return list(Notice.objects.filter(submission=submission).order_by("pk"))
 
 
-def test_a_batch_costs_four_queries_and_one_write_per_email(django_assert_num_queries):
-    """Read, order check and claim are one query each for the whole batch, the hand-on of the
-    next notices one more; each email then costs only the write of its answer."""
+def test_a_batch_costs_three_queries_and_one_write_per_email(django_assert_num_queries):
+    """The read with its order check and the claim are one query each for the whole batch, the
+    hand-on of the next notices one more; each email then costs only the write of its answer."""
     notices = routed()
     assert len(notices) == 3
     ids = [notice.pk for notice in notices]
-    with django_assert_num_queries(4 + len(ids)):
+    with django_assert_num_queries(3 + len(ids)):
         outcomes = notices_send(notice_ids=ids)
     assert outcomes == dict.fromkeys(ids, Notice.State.SENT)
     assert sorted(to for message in mail.outbox for to in message.to) == sorted(
@@ -398,7 +398,7 @@ def test_a_batch_sent_on_threads_writes_each_answer_on_its_own_thread(
         for name in ("ivy", "jon", "kim")
     ]
     with ThreadPoolExecutor(len(ids)) as pool:
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             outcomes = notices_send(notice_ids=ids, executor=pool)
         # Each thread closes its connection, so that the test database can be dropped.
         everyone = threading.Barrier(len(ids))
@@ -442,3 +442,20 @@ def test_in_a_batch_a_later_notice_to_the_same_person_waits_and_is_handed_on(
         outcomes = notices_send(notice_ids=[later.pk, first.pk])
     assert outcomes == {first.pk: Notice.State.SENT, later.pk: Notice.State.QUEUED}
     assert dispatched == [later.pk]
+
+
+def test_a_later_notice_behind_one_whose_worker_died_is_handed_on_not_left(
+    dispatched, run_on_commit
+):
+    """The earlier notice was left `sending` by a worker that died: the batch settles it
+    `unknown`, and the later one, which waited for it at the read, is handed on."""
+    first = acknowledgement()
+    later = status_update(first.submission, first.recipient_email)
+    Notice.objects.filter(pk=first.pk).update(
+        state=Notice.State.SENDING, sending_started_at=timezone.now() - timedelta(minutes=5)
+    )
+    with run_on_commit(execute=True):
+        outcomes = notices_send(notice_ids=[first.pk, later.pk])
+    assert outcomes == {first.pk: Notice.State.UNKNOWN, later.pk: Notice.State.QUEUED}
+    assert dispatched == [later.pk]
+    assert notice_send(notice_id=later.pk) == Notice.State.SENT
