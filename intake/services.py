@@ -111,14 +111,24 @@ def _key_for_content(*, key: str, fingerprint: str, on_reuse: str) -> tuple[str,
     """The key to store this content under, and what is stored under it already (None for new
     content): the key itself, unless it already names different content, in which case a key
     derived from both (so that the edited version sent twice is still stored once), or
-    IdempotencyConflict. New content under a new key, the usual case, costs one query."""
-    stored = Submission.objects.filter(idempotency_key=key).first()
-    if stored is None or stored.idempotency_fingerprint in ("", fingerprint):
-        return key, stored
-    if on_reuse == KeyReuse.REFUSE:
-        raise IdempotencyConflict
-    derived = hashlib.sha256(f"{key}:{fingerprint}".encode()).hexdigest()[:32]
-    return derived, Submission.objects.filter(idempotency_key=derived).first()
+    IdempotencyConflict. New content under a new key, the usual case, costs one narrow query:
+    the wide row is read only when it is there to be returned."""
+    stored = _stored_under(key)
+    if stored is not None and stored[1] not in ("", fingerprint):
+        if on_reuse == KeyReuse.REFUSE:
+            raise IdempotencyConflict
+        key = hashlib.sha256(f"{key}:{fingerprint}".encode()).hexdigest()[:32]
+        stored = _stored_under(key)
+    return key, None if stored is None else Submission.objects.get(pk=stored[0])
+
+
+def _stored_under(key: str) -> tuple[int, str] | None:
+    """(id, content fingerprint) of the submission stored under this idempotency key."""
+    return (
+        Submission.objects.filter(idempotency_key=key)
+        .values_list("pk", "idempotency_fingerprint")
+        .first()
+    )
 
 
 def submission_receive(

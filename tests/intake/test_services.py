@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from intake.models import InvolvedEmployee, Submission
 from intake.services import (
@@ -74,6 +76,21 @@ def test_status_token_is_not_stored_in_clear():
     receipt = submission_create(data=data())
     stored = Submission.objects.filter(status_token_digest=receipt.status_token).exists()
     assert not stored
+
+
+def test_the_key_lookup_reads_only_id_and_fingerprint_until_there_is_a_row_to_return():
+    """The usual case, new content under a new key, must not pay for the wide row."""
+    with CaptureQueriesContext(connection) as new:
+        first = submission_receive(data=data(), idempotency_key="n" * 32)
+    with CaptureQueriesContext(connection) as again:
+        same = submission_receive(data=data(), idempotency_key="n" * 32)
+    lookups = [q["sql"] for q in new.captured_queries if '"idempotency_key" =' in q["sql"]]
+    assert len(lookups) == 1
+    assert '"idempotency_fingerprint"' in lookups[0] and '"narrative"' not in lookups[0]
+    # Sent again: the stored row is read whole, once, to give back its receipt.
+    assert not same.created and same.submission == first.submission
+    assert same.submission.narrative == first.submission.narrative
+    assert sum('"narrative"' in q["sql"] for q in again.captured_queries) == 1
 
 
 def test_a_key_sent_again_with_different_content_is_refused_or_stored_apart():
