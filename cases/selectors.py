@@ -37,11 +37,12 @@ class QueueCounts:
     by_status: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def queue_counts_for(user) -> dict[int, QueueCounts]:
+def queue_counts_for(user) -> defaultdict[int, QueueCounts]:
     """Per queue id, over the cases the user sees: open, unassigned and overdue cases and the
-    number in each status. One pass over the cases grouped by queue and status (a few dozen
-    rows), not a join of queues to cases counted DISTINCT three times."""
-    counts: dict[int, QueueCounts] = defaultdict(QueueCounts)
+    number in each status (all 0 for a queue with none). One pass over the cases grouped by
+    queue and status (a few dozen rows), not a join of queues to cases counted DISTINCT three
+    times."""
+    counts: defaultdict[int, QueueCounts] = defaultdict(QueueCounts)
     rows = (
         cases_visible_to(user)
         .values_list("queue_id", "status")
