@@ -1,6 +1,7 @@
 """Which queue a submission goes to: the routing rules, first match wins."""
 
 import re
+from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
 from intake.models import Submission
@@ -33,14 +34,26 @@ def _word_in(word: str, text: str) -> bool:
     return re.search(r"\b" + re.escape(word), text, flags=re.IGNORECASE) is not None
 
 
-def rule_for(submission: Submission, *, unit_ids: AbstractSet[int] = frozenset()) -> RoutingRule:
-    """The first active rule, in order, that matches; the catch-all when none does."""
-    rules = (
+def rules_in_order() -> list[RoutingRule]:
+    """The active rules in the order they are tried, with their queues, areas and units: read
+    once (four queries) for as many submissions as are routed together."""
+    return list(
         RoutingRule.objects.filter(active=True)
         .select_related("queue")
+        .prefetch_related("service_areas", "units")
         .order_by("is_catch_all", "order", "id")
     )
-    for rule in rules:
+
+
+def rule_for(
+    submission: Submission,
+    *,
+    unit_ids: AbstractSet[int] = frozenset(),
+    rules: Sequence[RoutingRule] | None = None,
+) -> RoutingRule:
+    """The first active rule, in order, that matches; the catch-all when none does. Pass
+    `rules` (rules_in_order) when routing several submissions, to read them once."""
+    for rule in rules_in_order() if rules is None else rules:
         if rule_matches(rule, submission, unit_ids=unit_ids):
             return rule
     return RoutingRule.objects.select_related("queue").get(is_catch_all=True)

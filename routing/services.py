@@ -23,25 +23,84 @@ from notices.services import (
 )
 
 from .matching import involved_match
-from .rules import rule_for
+from .models import RoutingRule
+from .rules import rule_for, rules_in_order
 
 logger = logging.getLogger(__name__)
 
 
-def submission_route(*, submission_id: int) -> Submission:
+# How many submissions one routing task may take at once. Every submission keeps a task of its
+# own (its row is the outbox, its message the delivery); a task that finds others waiting
+# routes them with its own, in one transaction sharing the rules, the queues' members, the
+# INSERTs, the commit and the send tasks, and their own tasks then find them done.
+ROUTE_BATCH = 16
+
+
+def submission_route(*, submission_id: int, more: int = 0) -> Submission:
     """Route a submission exactly once: a case in its BPS queue (complaint) or a commendation in
     the Chief's office queue (compliment), and the notices that follow. Safe to run twice or
     concurrently: the submission row is locked and the case, commendation and notices are
-    unique per submission, so a second run finds the work done and changes nothing."""
-    new_notices: list[Notice] = []
+    unique per submission, so a second run finds the work done and changes nothing.
+
+    With `more`, up to that many other submissions waiting to be routed (not quarantined, not
+    locked by another run) are routed in the same transaction. Each of those is decided in a
+    savepoint of its own: one that fails is left as it was, for its own task, and holds up
+    neither this one nor the rest."""
     with transaction.atomic():
-        submission = (
-            Submission.objects.select_for_update(of=("self",))
-            .select_related("service_area")
-            .get(pk=submission_id)
-        )
+        submission = _routable().get(pk=submission_id)
         if submission.routing_state == Submission.RoutingState.DONE:
             return submission
+        others = (
+            list(
+                _routable(skip_locked=True)
+                .filter(
+                    routing_state__in=[
+                        Submission.RoutingState.PENDING,
+                        Submission.RoutingState.QUEUED,
+                    ],
+                    quarantined=False,
+                )
+                .exclude(pk=submission_id)
+                .order_by("received_at")[:more]
+            )
+            if more
+            else []
+        )
+        routing = _Routing(rules=rules_in_order())
+        routing.decide(submission)
+        for other in others:
+            try:
+                with transaction.atomic():
+                    routing.decide(other)
+            except Exception:
+                logger.exception(
+                    "could not route %s beside %s; left to its own task",
+                    other.tracking_number,
+                    submission.tracking_number,
+                )
+        routing.store()
+    return submission
+
+
+def _routable(*, skip_locked: bool = False):
+    return Submission.objects.select_for_update(
+        of=("self",), skip_locked=skip_locked
+    ).select_related("service_area")
+
+
+class _Routing:
+    """Submissions routed in one transaction: each decided on its own (roster match, rule,
+    commendation), then their cases, notices and states written together, one statement each."""
+
+    def __init__(self, *, rules: list[RoutingRule]):
+        self.rules = rules
+        self.members: dict[int, list] = {}  # queue id -> its active members with an address
+        self.decided: list[tuple[Submission, RoutingRule]] = []
+        self.cases: list[Case] = []
+        self.notices: list[Notice | None] = []
+        self.stored: list[Notice] = []  # notices a commendation stored already
+
+    def decide(self, submission: Submission) -> None:
         area = submission.service_area
         place_unit_id = area.unit_id if area is not None else None
         involved = [
@@ -50,27 +109,21 @@ def submission_route(*, submission_id: int) -> Submission:
         ]
         # Only a linked employee's unit counts for the rules: a guess must not pick a queue.
         unit_ids = {person.employee.unit_id for person in involved if person.employee is not None}
-        rule = rule_for(submission, unit_ids=unit_ids)
+        rule = rule_for(submission, unit_ids=unit_ids, rules=self.rules)
         due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
-
+        stored: list[Notice] = []
         if submission.kind == Submission.Kind.COMPLAINT:
-            # One statement: the unique constraint keeps one case per submission, so a case
-            # left by an earlier run (there is none while the row is not done) is kept as is.
-            Case.objects.bulk_create(
-                [
-                    Case(
-                        submission=submission,
-                        queue=rule.queue,
-                        rule=rule,
-                        rule_name=rule.name,
-                        priority=rule.priority,
-                        confidential=rule.confidential or rule.queue.confidential,
-                        due_date=due,
-                    )
-                ],
-                ignore_conflicts=True,
+            case = Case(
+                submission=submission,
+                queue=rule.queue,
+                rule=rule,
+                rule_name=rule.name,
+                priority=rule.priority,
+                confidential=rule.confidential or rule.queue.confidential,
+                due_date=due,
             )
         else:
+            case = None
             commendation, _created = Commendation.objects.get_or_create(
                 submission=submission,
                 defaults={"queue": rule.queue, "rule": rule, "rule_name": rule.name},
@@ -81,38 +134,51 @@ def submission_route(*, submission_id: int) -> Submission:
                 and named.employee is not None
                 and named.match_state == named.MatchState.MATCHED
             ):
-                new_notices += commendation_employee_identify(
+                stored = commendation_employee_identify(
                     commendation=commendation, employee=named.employee
                 )
-
-        # The acknowledgement and every alert in one INSERT.
-        new_notices += notices_store(
-            [
-                notice_build_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT),
-                *_queue_alerts(submission, rule.queue),
-            ]
-        )
-
+        notices = [
+            notice_build_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT),
+            *self._queue_alerts(submission, rule.queue),
+        ]
+        # Kept only once everything above went through (see submission_route's savepoints).
+        self.cases += [case] if case is not None else []
+        self.stored += stored
+        self.notices += notices
         submission.routing_state = Submission.RoutingState.DONE
         submission.routed_at = timezone.now()
         submission.next_step_due = due if submission.kind == Submission.Kind.COMPLAINT else None
-        submission.save(update_fields=["routing_state", "routed_at", "next_step_due"])
-        notices_dispatch_on_commit(new_notices)
-    logger.info("routed %s to %s by rule %r", submission.tracking_number, rule.queue, rule.name)
-    return submission
+        self.decided.append((submission, rule))
 
-
-def _queue_alerts(submission: Submission, queue) -> list[Notice | None]:
-    return [
-        notice_build(
-            submission=submission,
-            kind=Notice.Kind.QUEUE_ALERT,
-            recipient_email=member.email,
-            recipient_name=member.get_full_name(),
-            context={"queue": queue.name},
+    def store(self) -> None:
+        # One statement: the unique constraint keeps one case per submission, so a case left
+        # by an earlier run (there is none while the row is not done) is kept as is.
+        Case.objects.bulk_create(self.cases, ignore_conflicts=True)
+        # Every acknowledgement and alert in one INSERT.
+        new_notices = self.stored + notices_store(self.notices)
+        Submission.objects.bulk_update(
+            [submission for submission, _rule in self.decided],
+            ["routing_state", "routed_at", "next_step_due"],
         )
-        for member in queue.members.filter(is_active=True).exclude(email="")
-    ]
+        notices_dispatch_on_commit(new_notices)
+        for submission, rule in self.decided:
+            logger.info(
+                "routed %s to %s by rule %r", submission.tracking_number, rule.queue, rule.name
+            )
+
+    def _queue_alerts(self, submission: Submission, queue) -> list[Notice | None]:
+        if queue.pk not in self.members:
+            self.members[queue.pk] = list(queue.members.filter(is_active=True).exclude(email=""))
+        return [
+            notice_build(
+                submission=submission,
+                kind=Notice.Kind.QUEUE_ALERT,
+                recipient_email=member.email,
+                recipient_name=member.get_full_name(),
+                context={"queue": queue.name},
+            )
+            for member in self.members[queue.pk]
+        ]
 
 
 def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str, int]:

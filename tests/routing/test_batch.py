@@ -1,0 +1,185 @@
+"""Routing several waiting submissions in one transaction (submission_route's `more`): the
+same outcome as routing each alone, fewer statements, and nothing held up by one that fails."""
+
+import psycopg
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import routing.services
+from cases.models import Case
+from commendations.models import Commendation
+from intake.models import Submission
+from notices.models import Notice
+from routing.services import submission_route
+from routing.tasks import route_submission
+from tests.factories import EmployeeFactory, complaint, member_of, routed_compliment
+from tests.services import unavailable
+
+pytestmark = pytest.mark.django_db
+
+WAITING = [Submission.RoutingState.PENDING, Submission.RoutingState.QUEUED]
+
+
+def outcome(submission: Submission) -> tuple:
+    """What routing decided for a submission, with nothing that tells two copies apart."""
+    submission.refresh_from_db()
+    record = (
+        Case.objects.filter(submission=submission).first()
+        or Commendation.objects.filter(submission=submission).first()
+    )
+    assert record is not None, f"{submission.tracking_number} was not routed"
+    case_only = (
+        (record.priority, record.confidential, record.due_date) if isinstance(record, Case) else ()
+    )
+    return (
+        type(record).__name__,
+        record.queue.slug,
+        record.rule_name,
+        *case_only,
+        getattr(record, "employee_id", None),
+        submission.routing_state,
+        submission.next_step_due,
+        [(p.match_state, p.employee_id) for p in submission.employees.all()],
+        sorted(
+            (n.kind, n.recipient_email, n.occasion)
+            for n in Notice.objects.filter(submission=submission)
+        ),
+    )
+
+
+SPEC = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["complaint", "compliment"]),
+        "categories": st.lists(
+            st.sampled_from(["use_of_force", "bias", "discourtesy", "criminal_misconduct"]),
+            max_size=2,
+            unique=True,
+        ),
+        "narrative": st.sampled_from(
+            ["He shouted at me.", "He asked me for a bribe.", "She changed my tyre."]
+        ),
+        "badge": st.sampled_from(["", "5001", "5002", "9999"]),
+        "email": st.sampled_from(["", "resident@example.com"]),
+    }
+)
+
+
+def store(spec: dict) -> Submission:
+    from intake.services import EmployeeData, SubmissionData, submission_create
+
+    return submission_create(
+        data=SubmissionData(
+            kind=spec["kind"],
+            narrative=spec["narrative"],
+            submitter_email=spec["email"],
+            categories=spec["categories"] if spec["kind"] == "complaint" else [],
+            employees=[EmployeeData(badge=spec["badge"])] if spec["badge"] else [],
+        )
+    ).submission
+
+
+@pytest.fixture
+def roster(db):
+    member_of("bps-general", username="ivy")
+    member_of("chiefs-office", username="chief")
+    supervisor = EmployeeFactory(dsn="5000")
+    EmployeeFactory(dsn="5001", supervisor=supervisor)
+    EmployeeFactory(dsn="5002", supervisor=supervisor)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(specs=st.lists(SPEC, min_size=1, max_size=6))
+def test_routing_together_decides_what_routing_each_alone_decides(roster, specs):
+    alone = [store(spec) for spec in specs]
+    for submission in alone:
+        submission_route(submission_id=submission.pk)
+    together = [store(spec) for spec in specs]
+    submission_route(submission_id=together[0].pk, more=len(specs) - 1)
+    assert [outcome(s) for s in together] == [outcome(s) for s in alone]
+    assert not Submission.objects.filter(routing_state__in=WAITING).exists()
+
+
+def test_a_batch_shares_the_rules_the_inserts_and_the_commit():
+    member_of("bps-general", username="ivy")
+    waiting = [complaint(submitter_email=f"r{n}@example.com").submission for n in range(8)]
+    with CaptureQueriesContext(connection) as alone:
+        submission_route(submission_id=waiting[0].pk)
+    with CaptureQueriesContext(connection) as together:
+        submission_route(submission_id=waiting[1].pk, more=6)
+    # The six others add the query that takes them, and each its savepoint, its read of the
+    # people named and the savepoint's release: the rules, the queue's members, the case,
+    # notice and state writes and the commit are one statement for all seven.
+    assert len(together) == len(alone) + 1 + 6 * 3
+    assert Case.objects.count() == 8
+    assert Notice.objects.count() == 16
+
+
+def test_quarantined_and_routed_submissions_are_not_taken():
+    held = complaint().submission
+    Submission.objects.filter(pk=held.pk).update(quarantined=True)
+    done = routed_compliment().submission
+    mine, waiting = complaint().submission, complaint().submission
+    submission_route(submission_id=mine.pk, more=15)
+    assert Case.objects.filter(submission__in=[mine, waiting]).count() == 2
+    held.refresh_from_db()
+    assert held.routing_state in WAITING
+    assert not Case.objects.filter(submission=held).exists()
+    assert Commendation.objects.filter(submission=done).count() == 1
+
+
+def test_one_that_fails_is_left_to_its_own_task_and_holds_up_none_of_the_others(monkeypatch):
+    first, broken, last = (complaint().submission for _ in range(3))
+    original = routing.services.rule_for
+
+    def rule_for(submission, **kwargs):
+        if submission.pk == broken.pk:
+            raise RuntimeError("a rule this submission breaks")
+        return original(submission, **kwargs)
+
+    monkeypatch.setattr(routing.services, "rule_for", rule_for)
+    submission_route(submission_id=first.pk, more=15)
+    assert set(Case.objects.values_list("submission_id", flat=True)) == {first.pk, last.pk}
+    broken.refresh_from_db()
+    assert broken.routing_state == Submission.RoutingState.QUEUED
+    assert not Notice.objects.filter(submission=broken).exists()
+    monkeypatch.setattr(routing.services, "rule_for", original)
+    submission_route(submission_id=broken.pk)  # its own task, delivered later
+    assert Case.objects.filter(submission=broken).count() == 1
+
+
+def test_the_first_delivery_takes_others_and_a_retry_routes_its_own_alone():
+    first, second = complaint().submission, complaint().submission
+    route_submission.push_request(retries=1)  # as the worker runs a retry
+    try:
+        route_submission(first.pk)
+    finally:
+        route_submission.pop_request()
+    assert list(Case.objects.values_list("submission_id", flat=True)) == [first.pk]
+    third = complaint().submission
+    route_submission(second.pk)
+    assert Case.objects.filter(submission__in=[second, third]).count() == 2
+
+
+@pytest.mark.usefixtures("routing_defaults")
+def test_a_submission_another_run_has_locked_is_skipped_not_waited_for():
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL (DATABASE_URL=postgres://…) to see row locks")
+    mine, locked, free = (complaint().submission for _ in range(3))
+    db = connection.settings_dict
+    with psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=db["NAME"],
+        password=db["PASSWORD"] or None,
+    ) as other:
+        other.execute("SELECT id FROM intake_submission WHERE id = %s FOR UPDATE", [locked.pk])
+        submission_route(submission_id=mine.pk, more=15)
+    assert set(Case.objects.values_list("submission_id", flat=True)) == {mine.pk, free.pk}
