@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 ROUTE_BATCH = 16
 
 
-def submission_route(*, submission_id: int, more: int = 0) -> Submission:
+def submission_route(*, submission_id: int, more: int = 0) -> None:
     """Route a submission exactly once: a case in its BPS queue (complaint) or a commendation in
     the Chief's office queue (compliment), and the notices that follow. Safe to run twice or
     concurrently: the submission row is locked and the case, commendation and notices are
@@ -46,10 +46,16 @@ def submission_route(*, submission_id: int, more: int = 0) -> Submission:
     locked by another run) are routed in the same transaction. Each of those is decided in a
     savepoint of its own: one that fails is left as it was, for its own task, and holds up
     neither this one nor the rest."""
+    # Under load most tasks find their submission routed by an earlier one's batch: one narrow
+    # read tells them so, without a transaction or the row's lock.
+    if Submission.objects.filter(
+        pk=submission_id, routing_state=Submission.RoutingState.DONE
+    ).exists():
+        return
     with transaction.atomic():
         submission = _routable().get(pk=submission_id)
         if submission.routing_state == Submission.RoutingState.DONE:
-            return submission
+            return
         others = (
             list(
                 _routable(skip_locked=True)
@@ -79,7 +85,6 @@ def submission_route(*, submission_id: int, more: int = 0) -> Submission:
                     submission.tracking_number,
                 )
         routing.store()
-    return submission
 
 
 def _routable(*, skip_locked: bool = False):

@@ -121,6 +121,16 @@ def test_a_batch_shares_the_rules_the_inserts_and_the_commit():
     assert Notice.objects.count() == 16
 
 
+def test_a_task_whose_submission_was_routed_beside_another_reads_once_and_locks_nothing():
+    first, second = complaint().submission, complaint().submission
+    submission_route(submission_id=first.pk, more=1)
+    with CaptureQueriesContext(connection) as queries:
+        submission_route(submission_id=second.pk, more=15)
+    assert len(queries) == 1
+    assert "FOR UPDATE" not in queries[0]["sql"]
+    assert Case.objects.filter(submission=second).count() == 1
+
+
 def test_quarantined_and_routed_submissions_are_not_taken():
     held = complaint().submission
     Submission.objects.filter(pk=held.pk).update(quarantined=True)
