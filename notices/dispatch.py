@@ -15,11 +15,14 @@ from .models import Notice
 logger = logging.getLogger(__name__)
 
 SEND_TASK = "notices.tasks.send_notice"
-# Notices queued together (routing's acknowledgement and alerts) travel in one task, sent side
-# by side (notices.tasks.send_notices): one message, one delivery and one acknowledgement on
-# the broker instead of one each, which was most of the worker's work per email.
+# Notices queued together (routing's acknowledgement and alerts, for the submissions routed
+# together) travel in one task, sent side by side (notices.tasks.send_notices): one message,
+# one delivery and one acknowledgement on the broker, and one read, claim and hand-on in the
+# database, instead of one each. Each is sent on a thread of its own, so that the batch takes
+# one EMAIL_TIMEOUT at most (the task's time limit counts on it); each thread keeps a
+# database connection, BATCH_SIZE per email worker process.
 SEND_BATCH_TASK = "notices.tasks.send_notices"
-BATCH_SIZE = 4
+BATCH_SIZE = 8
 
 
 def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:
