@@ -4,6 +4,8 @@ import re
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 
+from django.db.models import prefetch_related_objects
+
 from intake.models import Submission
 
 from .models import RoutingRule
@@ -21,10 +23,13 @@ def rule_matches(rule: RoutingRule, submission: Submission, *, unit_ids: Abstrac
     if words and not any(_word_in(word, submission.narrative) for word in words):
         return False
     # The conditions kept in other tables last: most rules are already out by now, and those
-    # tables are read only for a rule still in the running.
+    # tables are read only for a rule still in the running, once, then kept on the rule for
+    # the next submission routed with it (rules_in_order).
+    prefetch_related_objects([rule], "service_areas")
     area_ids = {area.pk for area in rule.service_areas.all()}
     if area_ids and submission.service_area_id not in area_ids:
         return False
+    prefetch_related_objects([rule], "units")
     rule_unit_ids = {unit.pk for unit in rule.units.all()}
     return not rule_unit_ids or bool(rule_unit_ids & unit_ids)
 
@@ -35,12 +40,11 @@ def _word_in(word: str, text: str) -> bool:
 
 
 def rules_in_order() -> list[RoutingRule]:
-    """The active rules in the order they are tried, with their queues, areas and units: read
-    once (four queries) for as many submissions as are routed together."""
+    """The active rules in the order they are tried, with their queues: read once for as
+    many submissions as are routed together (their areas and units are read as needed, once)."""
     return list(
         RoutingRule.objects.filter(active=True)
         .select_related("queue")
-        .prefetch_related("service_areas", "units")
         .order_by("is_catch_all", "order", "id")
     )
 

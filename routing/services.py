@@ -1,7 +1,8 @@
 """Routing a stored submission: roster match, rule, case or commendation, notices."""
 
 import logging
-from datetime import timedelta
+from collections import defaultdict
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -150,8 +151,6 @@ class _Routing:
         self.cases += [case] if case is not None else []
         self.stored += stored
         self.notices += notices
-        submission.routing_state = Submission.RoutingState.DONE
-        submission.routed_at = timezone.now()
         submission.next_step_due = due if submission.kind == Submission.Kind.COMPLAINT else None
         self.decided.append((submission, rule))
 
@@ -161,10 +160,16 @@ class _Routing:
         Case.objects.bulk_create(self.cases, ignore_conflicts=True)
         # Every acknowledgement and alert in one INSERT.
         new_notices = self.stored + notices_store(self.notices)
-        Submission.objects.bulk_update(
-            [submission for submission, _rule in self.decided],
-            ["routing_state", "routed_at", "next_step_due"],
-        )
+        # Done, one UPDATE for each date the next step is due (most batches have one or two).
+        now = timezone.now()
+        by_due: defaultdict[date | None, list[int]] = defaultdict(list)
+        for submission, _rule in self.decided:
+            submission.routing_state, submission.routed_at = Submission.RoutingState.DONE, now
+            by_due[submission.next_step_due].append(submission.pk)
+        for due, pks in by_due.items():
+            Submission.objects.filter(pk__in=pks).update(
+                routing_state=Submission.RoutingState.DONE, routed_at=now, next_step_due=due
+            )
         notices_dispatch_on_commit(new_notices)
         for submission, rule in self.decided:
             logger.info(

@@ -193,3 +193,36 @@ def test_a_submission_another_run_has_locked_is_skipped_not_waited_for():
         other.execute("SELECT id FROM intake_submission WHERE id = %s FOR UPDATE", [locked.pk])
         submission_route(submission_id=mine.pk, more=15)
     assert set(Case.objects.values_list("submission_id", flat=True)) == {mine.pk, free.pk}
+
+
+def test_rules_on_the_place_and_the_unit_decide_each_submission_of_a_batch_on_its_own():
+    from directory.models import ServiceArea
+    from routing.models import RoutingRule
+    from staff.models import Queue
+    from tests.factories import UnitFactory
+
+    special = Queue.objects.create(name="Special", slug="special")
+    area = ServiceArea.objects.create(name="City of Jennings", kind="municipality")
+    unit = UnitFactory(code="airport")
+    EmployeeFactory(dsn="9001", unit=unit)
+    EmployeeFactory(dsn="9002")
+    by_place = RoutingRule.objects.create(name="Jennings", order=1, queue=special)
+    by_place.service_areas.add(area)
+    by_unit = RoutingRule.objects.create(name="Airport", order=2, queue=special)
+    by_unit.units.add(unit)
+    waiting = [
+        complaint(service_area_id=area.pk).submission,
+        complaint().submission,
+        complaint(employees=[{"badge": "9001"}]).submission,
+        complaint(employees=[{"badge": "9002"}]).submission,
+        complaint(service_area_id=area.pk).submission,
+    ]
+    submission_route(submission_id=waiting[0].pk, more=4)
+    catch_all = RoutingRule.objects.get(is_catch_all=True).name
+    assert [Case.objects.get(submission=s).rule_name for s in waiting] == [
+        "Jennings",
+        catch_all,
+        "Airport",
+        catch_all,
+        "Jennings",
+    ]
