@@ -26,6 +26,24 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
+def postgresql_beside():
+    """A second connection to the test database (PostgreSQL), outside Django's: to hold or try
+    row locks while the code under test runs. Skips, or fails where required, elsewhere."""
+    import psycopg
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable("needs PostgreSQL (DATABASE_URL=postgres://…) to see row locks")
+    db = connection.settings_dict
+    return psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        dbname=db["NAME"],
+        password=db["PASSWORD"] or None,
+    )
+
+
 def reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:

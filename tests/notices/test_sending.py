@@ -12,7 +12,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-import psycopg
 import pytest
 from anymail.exceptions import AnymailRecipientsRefused
 from anymail.message import AnymailMessage
@@ -33,7 +32,7 @@ from notices.services import (
 from ops.models import CapturedEmail, CaptureFault
 from routing.services import submission_route, sweep
 from tests.factories import complaint, member_of
-from tests.services import unavailable
+from tests.services import postgresql_beside, unavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -303,18 +302,11 @@ def test_no_row_lock_is_held_while_the_provider_has_the_message(settings, monkey
     settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
     settings.CANDOR_CAPTURE_TRACKING = False
     notice = acknowledgement()
-    db = connection.settings_dict
     seen = {}
     original = AnymailMessage.send
 
     def send_and_look(self, fail_silently=False):
-        with psycopg.connect(
-            host=db["HOST"] or "127.0.0.1",
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            dbname=db["NAME"],
-            password=db["PASSWORD"] or None,
-        ) as other:
+        with postgresql_beside() as other:
             row = other.execute(
                 "SELECT state FROM routing_notice WHERE id = %s FOR UPDATE NOWAIT", [notice.pk]
             ).fetchone()

@@ -1,7 +1,6 @@
 """Routing several waiting submissions in one transaction (submission_route's `more`): the
 same outcome as routing each alone, fewer statements, and nothing held up by one that fails."""
 
-import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +15,7 @@ from notices.models import Notice
 from routing.services import submission_route
 from routing.tasks import route_submission
 from tests.factories import EmployeeFactory, complaint, member_of, routed_compliment
-from tests.services import unavailable
+from tests.services import postgresql_beside
 
 pytestmark = pytest.mark.django_db
 
@@ -179,17 +178,8 @@ def test_the_first_delivery_takes_others_and_a_retry_routes_its_own_alone():
 
 @pytest.mark.usefixtures("routing_defaults")
 def test_a_submission_another_run_has_locked_is_skipped_not_waited_for():
-    if connection.vendor != "postgresql":
-        unavailable("needs PostgreSQL (DATABASE_URL=postgres://…) to see row locks")
     mine, locked, free = (complaint().submission for _ in range(3))
-    db = connection.settings_dict
-    with psycopg.connect(
-        host=db["HOST"] or "127.0.0.1",
-        port=db["PORT"] or 5432,
-        user=db["USER"],
-        dbname=db["NAME"],
-        password=db["PASSWORD"] or None,
-    ) as other:
+    with postgresql_beside() as other:
         other.execute("SELECT id FROM intake_submission WHERE id = %s FOR UPDATE", [locked.pk])
         submission_route(submission_id=mine.pk, more=15)
     assert set(Case.objects.values_list("submission_id", flat=True)) == {mine.pk, free.pk}
