@@ -43,10 +43,10 @@ def submission_route(*, submission_id: int, more: int = 0) -> None:
     concurrently: the submission row is locked and the case, commendation and notices are
     unique per submission, so a second run finds the work done and changes nothing.
 
-    With `more`, up to that many other submissions waiting to be routed (not quarantined, not
-    locked by another run) are routed in the same transaction. Each of those is decided in a
-    savepoint of its own: one that fails is left as it was, for its own task, and holds up
-    neither this one nor the rest."""
+    With `more`, up to that many other submissions waiting to be routed that came in after this
+    one (not quarantined, not locked by another run) are routed in the same transaction. Each of
+    those is decided in a savepoint of its own: one that fails is left as it was, for its own
+    task, and holds up neither this one nor the rest."""
     # Under load most tasks find their submission routed by an earlier one's batch: one narrow
     # read tells them so, without a transaction or the row's lock.
     if Submission.objects.filter(
@@ -66,6 +66,10 @@ def submission_route(*, submission_id: int, more: int = 0) -> None:
                         Submission.RoutingState.QUEUED,
                     ],
                     quarantined=False,
+                    # Only those that came after it: the task of an earlier one that is still
+                    # waiting has run, or is running, or has failed and retries on its own,
+                    # and one that cannot be routed must not fail every batch after it.
+                    received_at__gte=submission.received_at,
                 )
                 .exclude(pk=submission_id)
                 .order_by("received_at")[:more]

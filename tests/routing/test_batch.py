@@ -130,24 +130,28 @@ def test_a_task_whose_submission_was_routed_beside_another_reads_once_and_locks_
     assert Case.objects.filter(submission=second).count() == 1
 
 
-def test_quarantined_and_routed_submissions_are_not_taken():
+def test_quarantined_routed_and_earlier_submissions_are_not_taken():
+    earlier, mine = complaint().submission, complaint().submission
     held = complaint().submission
     Submission.objects.filter(pk=held.pk).update(quarantined=True)
     done = routed_compliment().submission
-    mine, waiting = complaint().submission, complaint().submission
+    waiting = complaint().submission
     submission_route(submission_id=mine.pk, more=15)
     assert Case.objects.filter(submission__in=[mine, waiting]).count() == 2
-    held.refresh_from_db()
-    assert held.routing_state in WAITING
-    assert not Case.objects.filter(submission=held).exists()
+    for left in (earlier, held):
+        left.refresh_from_db()
+        assert left.routing_state in WAITING
+        assert not Case.objects.filter(submission=left).exists()
     assert Commendation.objects.filter(submission=done).count() == 1
 
 
 def test_one_that_fails_is_left_to_its_own_task_and_holds_up_none_of_the_others(monkeypatch):
     first, broken, last = (complaint().submission for _ in range(3))
     original = routing.services.rule_for
+    tried = []
 
     def rule_for(submission, **kwargs):
+        tried.append(submission.pk)
         if submission.pk == broken.pk:
             raise RuntimeError("a rule this submission breaks")
         return original(submission, **kwargs)
@@ -158,6 +162,12 @@ def test_one_that_fails_is_left_to_its_own_task_and_holds_up_none_of_the_others(
     broken.refresh_from_db()
     assert broken.routing_state == Submission.RoutingState.QUEUED
     assert not Notice.objects.filter(submission=broken).exists()
+    # A later batch does not take it again: it came in before that batch's own submission.
+    later, after = complaint().submission, complaint().submission
+    tried.clear()
+    submission_route(submission_id=later.pk, more=15)
+    assert tried == [later.pk, after.pk]
+    assert Case.objects.filter(submission__in=[later, after]).count() == 2
     monkeypatch.setattr(routing.services, "rule_for", original)
     submission_route(submission_id=broken.pk)  # its own task, delivered later
     assert Case.objects.filter(submission=broken).count() == 1
