@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case
@@ -54,25 +54,21 @@ def submission_route(*, submission_id: int, more: int = 0) -> None:
     ).exists():
         return
     with transaction.atomic():
-        submission = _routable().get(pk=submission_id)
+        submission = (
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("service_area")
+            .get(pk=submission_id)
+        )
         if submission.routing_state == Submission.RoutingState.DONE:
             return
         others = (
             list(
-                _routable(skip_locked=True)
-                .filter(
-                    routing_state__in=[
-                        Submission.RoutingState.PENDING,
-                        Submission.RoutingState.QUEUED,
-                    ],
-                    quarantined=False,
-                    # Only those that came after it: the task of an earlier one that is still
-                    # waiting has run, or is running, or has failed and retries on its own,
-                    # and one that cannot be routed must not fail every batch after it.
-                    received_at__gte=submission.received_at,
-                )
-                .exclude(pk=submission_id)
-                .order_by("received_at")[:more]
+                # Only those that came after it: the task of an earlier one that is still
+                # waiting has run, or is running, or has failed and retries on its own, and
+                # one that cannot be routed must not fail every batch after it.
+                _waiting_to_route()
+                .filter(received_at__gte=submission.received_at)
+                .exclude(pk=submission_id)[:more]
             )
             if more
             else []
@@ -92,10 +88,19 @@ def submission_route(*, submission_id: int, more: int = 0) -> None:
         routing.store()
 
 
-def _routable(*, skip_locked: bool = False):
-    return Submission.objects.select_for_update(
-        of=("self",), skip_locked=skip_locked
-    ).select_related("service_area")
+def _waiting_to_route() -> QuerySet[Submission]:
+    """Submissions not routed yet and not held in quarantine (suspected spam waits for staff to
+    release it), oldest first, each locked as it is read; one another run has locked is
+    skipped, never waited for. What a batch takes beside its own, and what the sweeper takes."""
+    return (
+        Submission.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("service_area")
+        .filter(
+            routing_state__in=[Submission.RoutingState.PENDING, Submission.RoutingState.QUEUED],
+            quarantined=False,
+        )
+        .order_by("received_at")
+    )
 
 
 class _Routing:
@@ -216,12 +221,9 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str,
     )
     with transaction.atomic():
         submissions = list(
-            Submission.objects.select_for_update(skip_locked=True)
-            .exclude(routing_state=Submission.RoutingState.DONE)
-            .filter(quarantined=False)  # held as suspected spam until staff release it
+            _waiting_to_route()
             .filter(received_at__lt=cutoff)
             .exclude(routing_dispatched_at__gte=redispatch_cutoff)
-            .order_by("received_at")
             .values_list("pk", flat=True)[:limit]
         )
         routed = routing_dispatch(submission_ids=submissions)
