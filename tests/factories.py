@@ -53,9 +53,14 @@ def complaint(**overrides):
     return _stored("complaint", "The officer shouted at me and took my phone.", overrides)
 
 
+def compliment(**overrides):
+    """Store a compliment through the intake service, as the public form does."""
+    return _stored("compliment", "Officer Morales changed my tyre in the rain.", overrides)
+
+
 def routed_compliment(**overrides) -> Commendation:
     """Store a compliment as the public form does and route it: its commendation."""
-    receipt = _stored("compliment", "Officer Morales changed my tyre in the rain.", overrides)
+    receipt = compliment(**overrides)
     submission_route(submission_id=receipt.submission.pk)
     return Commendation.objects.get(submission=receipt.submission)
 

@@ -10,11 +10,21 @@ from hypothesis import strategies as st
 import routing.services
 from cases.models import Case
 from commendations.models import Commendation
+from directory.models import ServiceArea
 from intake.models import Submission
 from notices.models import Notice
+from routing.models import RoutingRule
 from routing.services import submission_route
 from routing.tasks import route_submission
-from tests.factories import EmployeeFactory, complaint, member_of, routed_compliment
+from staff.models import Queue
+from tests.factories import (
+    EmployeeFactory,
+    UnitFactory,
+    complaint,
+    compliment,
+    member_of,
+    routed_compliment,
+)
 from tests.services import postgresql_beside
 
 pytestmark = pytest.mark.django_db
@@ -67,16 +77,12 @@ SPEC = st.fixed_dictionaries(
 
 
 def store(spec: dict) -> Submission:
-    from intake.services import EmployeeData, SubmissionData, submission_create
-
-    return submission_create(
-        data=SubmissionData(
-            kind=spec["kind"],
-            narrative=spec["narrative"],
-            submitter_email=spec["email"],
-            categories=spec["categories"] if spec["kind"] == "complaint" else [],
-            employees=[EmployeeData(badge=spec["badge"])] if spec["badge"] else [],
-        )
+    stored = complaint if spec["kind"] == "complaint" else compliment
+    return stored(
+        narrative=spec["narrative"],
+        submitter_email=spec["email"],
+        categories=spec["categories"] if spec["kind"] == "complaint" else [],
+        employees=[{"badge": spec["badge"]}] if spec["badge"] else [],
     ).submission
 
 
@@ -196,11 +202,6 @@ def test_a_submission_another_run_has_locked_is_skipped_not_waited_for():
 
 
 def test_rules_on_the_place_and_the_unit_decide_each_submission_of_a_batch_on_its_own():
-    from directory.models import ServiceArea
-    from routing.models import RoutingRule
-    from staff.models import Queue
-    from tests.factories import UnitFactory
-
     special = Queue.objects.create(name="Special", slug="special")
     area = ServiceArea.objects.create(name="City of Jennings", kind="municipality")
     unit = UnitFactory(code="airport")
