@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 
 import requests
 import urllib3
@@ -769,7 +769,9 @@ def _notice_texts(notice: Notice, *, html: bool) -> tuple[str, str, str]:
         "notice": notice,
         "submission": notice.submission,
         "portal_url": settings.PORTAL_BASE_URL,
-        "acknowledge_url": notice_acknowledge_url(notice),
+        # Signed only for the templates that show it (the commendation notices), and once:
+        # templates call a callable they are given.
+        "acknowledge_url": cache(partial(notice_acknowledge_url, notice)),
         **notice.context,
     }
     with translation.override(notice.language):

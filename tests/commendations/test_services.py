@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.core.signing import dumps as signing_dumps
 
 from audit.models import AuditEvent
 from commendations.models import Commendation
@@ -10,7 +11,7 @@ from commendations.services import (
     commendation_share_mark,
 )
 from notices.models import Notice, PaperLetter
-from notices.services import notice_send
+from notices.services import notice_acknowledge_url, notice_send
 from ops.refusals import Refused
 from tests.factories import EmployeeFactory, UserFactory, member_of, routed_compliment
 
@@ -101,6 +102,38 @@ def test_an_inactive_employee_cannot_be_confirmed(officer):
         commendation_employee_confirm(
             commendation=compliment(), employee=officer, actor=UserFactory()
         )
+
+
+def test_each_commendation_email_carries_its_own_acknowledgement_link(officer, monkeypatch):
+    member_of("chiefs-office", username="aide")
+    commendation = compliment(employees=[{"badge": "1003"}])
+    notices = {n.kind: n for n in Notice.objects.filter(submission=commendation.submission)}
+    links = {kind: notice_acknowledge_url(notice) for kind, notice in notices.items()}
+    signed = []
+
+    def dumps(obj, **kwargs):
+        signed.append(obj)
+        return signing_dumps(obj, **kwargs)
+
+    monkeypatch.setattr("notices.services.signing.dumps", dumps)
+    send_all()
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    for kind in ("commendation_employee", "commendation_supervisor"):
+        message = by_recipient[notices[kind].recipient_email]
+        assert links[kind] in message.body
+        assert links[kind] in message.alternatives[0][0]
+    # Only the two notices whose templates show the link sign one, each once (text and HTML
+    # share it); the acknowledgement to the citizen and the queue's alerts sign nothing.
+    assert sorted(signed) == sorted(
+        notices[kind].pk for kind in ("commendation_employee", "commendation_supervisor")
+    )
+    assert set(notices) == {
+        "acknowledgement",
+        "queue_alert",
+        "commendation_employee",
+        "commendation_supervisor",
+    }
+    assert len(mail.outbox) == len(notices)
 
 
 def test_a_bounced_commendation_is_resent_to_a_corrected_address(officer):
