@@ -203,13 +203,16 @@ def search_submission_ids(words: str, *, limit: int = SEARCH_BY_INDEX_LIMIT) -> 
 
 def submission_among(ids: list[int]) -> Q:
     """Cases of these submissions. On PostgreSQL the ids go as one array parameter: thousands
-    of them as separate parameters cost more to write and to parse than the search itself."""
+    of them as separate parameters cost more to write and to parse than the search itself.
+    As `= ANY(array)` the planner knows how many there are: for thousands it walks the list's
+    order index and stops at the page (3,837 of 100,000: 4 ms), for a few it looks each up. As
+    a join on the unnested array it read them all with their submissions, then sorted (27 ms)."""
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(Case._meta.db_table)
         column = connection.ops.quote_name(Case._meta.get_field("submission").column)
         return Q(
             RawSQL(  # noqa: S611 - names from the model's own metadata; the ids are a parameter
-                f"{table}.{column} IN (SELECT unnest(%s::bigint[]))",
+                f"{table}.{column} = ANY(%s::bigint[])",
                 [ids],
                 output_field=BooleanField(),
             )
