@@ -2,6 +2,7 @@
 (cases/permissions.py) and never widens it."""
 
 import dataclasses
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -173,13 +174,23 @@ def case_search(words: str) -> Q:
 SEARCH_BY_INDEX_LIMIT = 5_000
 
 
-def search_submission_ids(words: str, *, limit: int = SEARCH_BY_INDEX_LIMIT) -> list[int] | None:
+def search_submission_ids(words: str, *, limit: int | None = None) -> list[int] | None:
     """The submissions a search (case_search) names, found through the indexes: each way it can
     match is one indexed query (trigram indexes for the words, on PostgreSQL), all in one round
     trip. None when there are more than `limit`, or for a tracking number: then the list is
     better read in its own order and filtered as it goes, which finds a page of a common word
-    at once, where looking them all up would not. Together the two keep every search fast."""
+    at once, where looking them all up would not. Together the two keep every search fast.
+
+    Finding out that there are more than `limit` costs reading that many, and for words in
+    most accounts (a phrase of common words) the trigram index narrows nothing: the accounts
+    are read one by one until `limit` match (24,000 for one in five, 60 ms at 100,000 cases).
+    When the planner's estimate of the accounts that hold the words, taken from the column's
+    statistics without reading a row, is well above `limit`, the list is read in its order
+    at once. The estimate only picks the faster way: both find the same cases."""
+    limit = SEARCH_BY_INDEX_LIMIT if limit is None else limit
     if _is_tracking_number(words):
+        return None
+    if _accounts_holding_estimate(words) > 2 * limit:
         return None
     involved = InvolvedEmployee.objects.order_by()
     found = (
@@ -199,6 +210,15 @@ def search_submission_ids(words: str, *, limit: int = SEARCH_BY_INDEX_LIMIT) -> 
     )
     ids = set(found[: limit + 1])
     return None if len(ids) > limit else sorted(ids)
+
+
+def _accounts_holding_estimate(words: str) -> float:
+    """How many accounts hold the words, as PostgreSQL's planner estimates it (EXPLAIN: no row
+    is read); 0 elsewhere, where every search is answered through search_submission_ids."""
+    if connection.vendor != "postgresql":
+        return 0
+    accounts = Submission.objects.order_by().filter(narrative__icontains=words).values("id")
+    return json.loads(accounts.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def submission_among(ids: list[int]) -> Q:

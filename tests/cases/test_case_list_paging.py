@@ -5,9 +5,11 @@ indexes or by reading the list in its order."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import selectors, views
+from cases import filters, selectors, views
 from cases.filters import SORTS
 from cases.models import Case
 
@@ -101,10 +103,38 @@ def test_a_search_finds_the_same_cases_through_the_indexes_or_in_the_lists_order
     routed_complaint(employees=[{"car_number": "417"}])
     routed_complaint(employees=[{"name": "Someone Else"}])
     sign_in(client, investigator)
+    in_order = []
+    monkeypatch.setattr(
+        filters, "case_search", lambda words: in_order.append(words) or selectors.case_search(words)
+    )
     by_index = sorted(numbers(page_of(client, q=words)))
+    assert in_order == []
     monkeypatch.setattr(selectors, "SEARCH_BY_INDEX_LIMIT", 0)  # every search reads in order
     assert sorted(numbers(page_of(client, q=words))) == by_index
+    # Nothing found is no more than the limit of 0, so SQLite answers it from the lookup.
+    assert in_order == [words] or (connection.vendor == "sqlite" and not by_index)
     assert words == "nobody" or by_index
+
+
+def test_words_in_most_accounts_are_read_in_order_without_looking_them_all_up(
+    client, investigator, monkeypatch
+):
+    """On PostgreSQL the planner's estimate, from the column's statistics, spares a search for
+    common words the lookup that would find more than the limit: it reads the list in order at
+    once. Rare words are still looked up through the indexes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the estimate is PostgreSQL's planner's")
+    for _ in range(12):  # the same account each time: the statistics' commonest value
+        routed_complaint(narrative="He took my phone at the bus stop.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE intake_submission")
+    monkeypatch.setattr(selectors, "SEARCH_BY_INDEX_LIMIT", 4)
+    sign_in(client, investigator)
+    for words, looked_up in [("phone at the bus", False), ("xylophone", True)]:
+        with CaptureQueriesContext(connection) as queries:
+            found = numbers(page_of(client, q=words))
+        assert len(found) == (0 if looked_up else 12)
+        assert any("UNION" in query["sql"] for query in queries) is looked_up, words
 
 
 def test_a_deep_page_takes_as_many_queries_as_the_first(
