@@ -1,6 +1,7 @@
 """Counting events per key in fixed time windows, in the shared cache (Redis in production), so
 every web process sees the same numbers: rate limits on what the public sends, and failed
-staff sign-ins per account.
+staff sign-ins per account. And flags that every process sees (intake.outbox's wake-up of the
+routing workers).
 
 When the shared cache cannot be reached (Redis down), counting goes on in the web process
 itself with the same limits rather than failing the request: a resident still gets a tracking
@@ -79,6 +80,34 @@ def window_counts(*, counters: list[tuple[str, int]], add: bool = True) -> list[
             _outage.answered()
             return counts
     return _count(_local, buckets, add=add)
+
+
+def shared_flag_raise(key: str, *, seconds: int) -> bool:
+    """Raise a flag in the shared cache, to fall by itself after `seconds`, unless it is up
+    already. True when this call raised it, and also when the shared cache cannot say (it is
+    unreachable, or skipped after a failure): a caller never takes "up already" on trust."""
+    if _outage.skip_shared():
+        return True
+    try:
+        raised = caches[DEFAULT_CACHE_ALIAS].add(f"candor:{key}", True, timeout=seconds)
+    except Exception as error:  # whatever the backend raises, as for the counters
+        _outage.failed(error)
+        return True
+    _outage.answered()
+    return bool(raised)
+
+
+def shared_flag_lower(key: str) -> None:
+    """Lower a flag raised with shared_flag_raise; when the shared cache cannot be reached it
+    falls by itself at its time."""
+    if _outage.skip_shared():
+        return
+    try:
+        caches[DEFAULT_CACHE_ALIAS].delete(f"candor:{key}")
+    except Exception as error:
+        _outage.failed(error)
+    else:
+        _outage.answered()
 
 
 def _count(store: BaseCache, buckets: list[tuple[str, int]], *, add: bool) -> list[int]:

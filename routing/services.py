@@ -1,6 +1,7 @@
 """Routing a stored submission: roster match, rule, case or commendation, notices."""
 
 import logging
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ from cases.models import Case
 from commendations.models import Commendation
 from commendations.services import commendation_employee_identify
 from intake.models import Submission
-from intake.outbox import routing_dispatch
+from intake.outbox import routing_dispatch, routing_wake, routing_woken
 from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
 from notices.models import Notice
 from notices.services import (
@@ -30,29 +31,19 @@ from .rules import rule_for, rules_in_order
 logger = logging.getLogger(__name__)
 
 
-# How many submissions one routing task may take at once. Every submission keeps a task of its
-# own (its row is the outbox, its message the delivery); a task that finds others waiting
-# routes them with its own, in one transaction sharing the rules, the queues' members, the
-# INSERTs, the commit and the send tasks, and their own tasks then find them done.
+# How many waiting submissions a drain routes to a transaction: their rules, queues' members,
+# INSERTs, state writes and commit are shared; each is still decided on its own.
 ROUTE_BATCH = 16
+# How long one drain goes on before it hands what is left to the next (routing_wake), so that
+# no task runs near its time limit however long the backlog.
+DRAIN_SECONDS = 5.0
 
 
-def submission_route(*, submission_id: int, more: int = 0) -> None:
+def submission_route(*, submission_id: int) -> None:
     """Route a submission exactly once: a case in its BPS queue (complaint) or a commendation in
     the Chief's office queue (compliment), and the notices that follow. Safe to run twice or
     concurrently: the submission row is locked and the case, commendation and notices are
-    unique per submission, so a second run finds the work done and changes nothing.
-
-    With `more`, up to that many other submissions waiting to be routed that came in after this
-    one (not quarantined, not locked by another run) are routed in the same transaction. Each of
-    those is decided in a savepoint of its own: one that fails is left as it was, for its own
-    task, and holds up neither this one nor the rest."""
-    # Under load most tasks find their submission routed by an earlier one's batch: one narrow
-    # read tells them so, without a transaction or the row's lock.
-    if Submission.objects.filter(
-        pk=submission_id, routing_state=Submission.RoutingState.DONE
-    ).exists():
-        return
+    unique per submission, so a second run finds the work done and changes nothing."""
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update(of=("self",))
@@ -61,37 +52,53 @@ def submission_route(*, submission_id: int, more: int = 0) -> None:
         )
         if submission.routing_state == Submission.RoutingState.DONE:
             return
-        others = (
-            list(
-                # Only those that came after it: the task of an earlier one that is still
-                # waiting has run, or is running, or has failed and retries on its own, and
-                # one that cannot be routed must not fail every batch after it.
-                _waiting_to_route()
-                .filter(received_at__gte=submission.received_at)
-                .exclude(pk=submission_id)[:more]
-            )
-            if more
-            else []
-        )
         routing = _Routing(rules=rules_in_order())
         routing.decide(submission)
-        for other in others:
-            try:
-                with transaction.atomic():
-                    routing.decide(other)
-            except Exception:
-                logger.exception(
-                    "could not route %s beside %s; left to its own task",
-                    other.tracking_number,
-                    submission.tracking_number,
-                )
         routing.store()
+
+
+def waiting_route(*, seconds: float = DRAIN_SECONDS) -> int:
+    """Route the submissions waiting to be routed for the first time (intake.outbox wakes the
+    drain that calls this), oldest first, ROUTE_BATCH to a transaction, until none is left;
+    after `seconds`, wake another drain for the rest instead. Returns how many were routed.
+
+    Each submission is decided in a savepoint of its own: one that fails is logged and handed
+    to a task of its own (route_submission, which retries it alone, with backoff), and holds
+    up neither its batch nor the drains after it, which leave it to that task. A submission
+    another run has locked is skipped, never waited for: two drains share a backlog."""
+    routing_woken()
+    deadline = time.monotonic() + seconds
+    failed: list[int] = []
+    routed = 0
+    while True:
+        with transaction.atomic():
+            batch = list(_first_hand(_waiting_to_route()).exclude(pk__in=failed)[:ROUTE_BATCH])
+            if not batch:
+                break
+            routing = _Routing(rules=rules_in_order())
+            for submission in batch:
+                try:
+                    with transaction.atomic():
+                        routing.decide(submission)
+                except Exception:
+                    logger.exception(
+                        "could not route %s; left to a task of its own", submission.tracking_number
+                    )
+                    failed.append(submission.pk)
+            routing.store()
+        routed += len(routing.decided)
+        if time.monotonic() >= deadline:
+            routing_wake()
+            break
+    if failed:
+        routing_dispatch(submission_ids=failed)
+    return routed
 
 
 def _waiting_to_route() -> QuerySet[Submission]:
     """Submissions not routed yet and not held in quarantine (suspected spam waits for staff to
     release it), oldest first, each locked as it is read; one another run has locked is
-    skipped, never waited for. What a batch takes beside its own, and what the sweeper takes."""
+    skipped, never waited for. What a drain takes, and what the sweeper takes."""
     return (
         Submission.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("service_area")
@@ -101,6 +108,12 @@ def _waiting_to_route() -> QuerySet[Submission]:
         )
         .order_by("received_at")
     )
+
+
+def _first_hand(waiting: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Those handed to routing once only: what drains take. One dispatched again (by the
+    sweeper, or after it failed in a drain) is its own task's."""
+    return waiting.filter(routing_attempts__lte=1)
 
 
 class _Routing:
@@ -156,7 +169,7 @@ class _Routing:
             notice_build_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT),
             *self._queue_alerts(submission, rule.queue),
         ]
-        # Kept only once everything above went through (see submission_route's savepoints).
+        # Kept only once everything above went through (see waiting_route's savepoints).
         self.cases += [case] if case is not None else []
         self.stored += stored
         self.notices += notices
@@ -227,6 +240,12 @@ def sweep(*, older_than: timedelta | None = None, limit: int = 500) -> dict[str,
             .values_list("pk", flat=True)[:limit]
         )
         routed = routing_dispatch(submission_ids=submissions)
+        # A new submission waits for a drain. One that has waited this long (and that no
+        # drain is routing now: it would be locked) may wait for a drain that will not come,
+        # lost with the broker, or with its flag never lowered, so that none is published.
+        stale = _first_hand(_waiting_to_route().filter(received_at__lt=cutoff)).exists()
+    if stale:  # one more, whatever the flag says; under a backlog it shares the work
+        routing_wake(whatever_the_flag=True)
     not_in_broker = Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=redispatch_cutoff)
     # A short retry is the task's own (a countdown); the sweeper takes the rest once due.
     retry_due = now - timedelta(seconds=settings.CANDOR_TASK_MAX_COUNTDOWN)

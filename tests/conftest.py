@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from intake import forms as intake_forms
+from intake.outbox import routing_woken
 from staff import roles
 from staff.models import Queue
 from tests.staff import staff_member
@@ -31,6 +32,13 @@ def _areas_read_afresh():
     # The public forms keep the areas they offer for a few seconds per process; a test's
     # rolled-back areas must not show in the next test's form.
     intake_forms._areas_changed()
+
+
+@pytest.fixture(autouse=True)
+def _no_routing_drain_pending():
+    # A submission stored by an earlier test left the wake-up flag up in the shared cache (its
+    # drain went to the in-memory broker, which no worker reads): a test starts without one.
+    routing_woken()
 
 
 @pytest.fixture

@@ -209,11 +209,13 @@ def test_redis_killed_with_tasks_unacknowledged_turns_no_resident_away_and_loses
     meanwhile get their numbers at once; the workers are never restarted by hand; within a
     minute of Redis coming back every submission is routed and every notice sent, once."""
     caplog.set_level("WARNING", logger="ops.counters")
-    # The rate limits count in the cache on the same Redis, as in production.
+    # The rate limits count in the cache on the same Redis, as in production, where the web
+    # side and the workers also share the routing wake-up (intake.outbox).
+    cache_url = own_redis.url.replace("/0", "/1")
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": own_redis.url.replace("/0", "/1"),
+            "LOCATION": cache_url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
@@ -230,6 +232,7 @@ def test_redis_killed_with_tasks_unacknowledged_turns_no_resident_away_and_loses
             CANDOR_TEST_VISIBILITY_TIMEOUT="5",
             CANDOR_TEST_ROUTE_DELAY="0.5",
             CANDOR_TEST_ROUTE_STARTED=str(started),
+            REDIS_URL=cache_url,
         )
         beat.start()
         try:

@@ -1,5 +1,8 @@
-"""Routing several waiting submissions in one transaction (submission_route's `more`): the
-same outcome as routing each alone, fewer statements, and nothing held up by one that fails."""
+"""The drain a new submission wakes (routing.services.waiting_route): every submission waiting,
+several to a transaction, with the same outcome as routing each alone, fewer statements, and
+nothing held up by one that fails; and the wake-up (intake.outbox), one drain for a backlog."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -11,11 +14,12 @@ import routing.services
 from cases.models import Case
 from commendations.models import Commendation
 from directory.models import ServiceArea
+from intake import outbox
 from intake.models import Submission
 from notices.models import Notice
+from ops import counters
 from routing.models import RoutingRule
-from routing.services import submission_route
-from routing.tasks import route_submission
+from routing.services import ROUTE_BATCH, submission_route, sweep, waiting_route
 from staff.models import Queue
 from tests.factories import (
     EmployeeFactory,
@@ -106,7 +110,7 @@ def test_routing_together_decides_what_routing_each_alone_decides(roster, specs)
     for submission in alone:
         submission_route(submission_id=submission.pk)
     together = [store(spec) for spec in specs]
-    submission_route(submission_id=together[0].pk, more=len(specs) - 1)
+    assert waiting_route() == len(specs)
     assert [outcome(s) for s in together] == [outcome(s) for s in alone]
     assert not Submission.objects.filter(routing_state__in=WAITING).exists()
 
@@ -117,41 +121,43 @@ def test_a_batch_shares_the_rules_the_inserts_and_the_commit():
     with CaptureQueriesContext(connection) as alone:
         submission_route(submission_id=waiting[0].pk)
     with CaptureQueriesContext(connection) as together:
-        submission_route(submission_id=waiting[1].pk, more=6)
-    # The six others add the query that takes them, and each its savepoint, its read of the
-    # people named and the savepoint's release: the rules, the queue's members, the case,
-    # notice and state writes and the commit are one statement for all seven.
-    assert len(together) == len(alone) + 1 + 6 * 3
+        assert waiting_route() == 7
+    # The read that takes the seven replaces the one that locks a submission alone; the six
+    # others add each its read of the people named, and all seven a savepoint and its release;
+    # one more read, in a transaction of its own (a savepoint here, inside the test's), finds
+    # nothing left. The rules, the queue's members, the case, notice and state writes and the
+    # commit are one statement for all seven.
+    assert len(together) == len(alone) + 6 + 7 * 2 + 3
     assert Case.objects.count() == 8
     assert Notice.objects.count() == 16
 
 
-def test_a_task_whose_submission_was_routed_beside_another_reads_once_and_locks_nothing():
-    first, second = complaint().submission, complaint().submission
-    submission_route(submission_id=first.pk, more=1)
+def test_a_drain_that_finds_nothing_waiting_reads_once_and_writes_nothing():
+    routed_compliment()
     with CaptureQueriesContext(connection) as queries:
-        submission_route(submission_id=second.pk, more=15)
-    assert len(queries) == 1
-    assert "FOR UPDATE" not in queries[0]["sql"]
-    assert Case.objects.filter(submission=second).count() == 1
+        assert waiting_route() == 0
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]  # the test's
+    assert len(statements) == 1
+    assert statements[0].startswith("SELECT")
 
 
-def test_quarantined_routed_and_earlier_submissions_are_not_taken():
-    earlier, mine = complaint().submission, complaint().submission
+def test_quarantined_routed_and_dispatched_again_are_not_taken():
     held = complaint().submission
     Submission.objects.filter(pk=held.pk).update(quarantined=True)
     done = routed_compliment().submission
-    waiting = complaint().submission
-    submission_route(submission_id=mine.pk, more=15)
-    assert Case.objects.filter(submission__in=[mine, waiting]).count() == 2
-    for left in (earlier, held):
+    again = complaint().submission
+    Submission.objects.filter(pk=again.pk).update(routing_attempts=2)  # the sweeper's
+    first, second = complaint().submission, complaint().submission
+    assert waiting_route() == 2
+    assert Case.objects.filter(submission__in=[first, second]).count() == 2
+    for left in (held, again):
         left.refresh_from_db()
         assert left.routing_state in WAITING
         assert not Case.objects.filter(submission=left).exists()
     assert Commendation.objects.filter(submission=done).count() == 1
 
 
-def test_one_that_fails_is_left_to_its_own_task_and_holds_up_none_of_the_others(monkeypatch):
+def test_one_that_fails_goes_to_a_task_of_its_own_and_holds_up_none_of_the_others(monkeypatch):
     first, broken, last = (complaint().submission for _ in range(3))
     original = routing.services.rule_for
     tried = []
@@ -163,33 +169,38 @@ def test_one_that_fails_is_left_to_its_own_task_and_holds_up_none_of_the_others(
         return original(submission, **kwargs)
 
     monkeypatch.setattr(routing.services, "rule_for", rule_for)
-    submission_route(submission_id=first.pk, more=15)
+    published = publishes(monkeypatch)
+    assert waiting_route() == 2
     assert set(Case.objects.values_list("submission_id", flat=True)) == {first.pk, last.pk}
+    assert published == [(outbox.ROUTE_TASK, [broken.pk])]
     broken.refresh_from_db()
-    assert broken.routing_state == Submission.RoutingState.QUEUED
+    assert (broken.routing_state, broken.routing_attempts) == (Submission.RoutingState.QUEUED, 2)
     assert not Notice.objects.filter(submission=broken).exists()
-    # A later batch does not take it again: it came in before that batch's own submission.
-    later, after = complaint().submission, complaint().submission
+    # A later drain leaves it to its task.
+    later = complaint().submission
     tried.clear()
-    submission_route(submission_id=later.pk, more=15)
-    assert tried == [later.pk, after.pk]
-    assert Case.objects.filter(submission__in=[later, after]).count() == 2
+    assert waiting_route() == 1
+    assert tried == [later.pk]
     monkeypatch.setattr(routing.services, "rule_for", original)
     submission_route(submission_id=broken.pk)  # its own task, delivered later
     assert Case.objects.filter(submission=broken).count() == 1
 
 
-def test_the_first_delivery_takes_others_and_a_retry_routes_its_own_alone():
+def test_a_task_of_its_own_routes_its_submission_alone():
     first, second = complaint().submission, complaint().submission
-    route_submission.push_request(retries=1)  # as the worker runs a retry
-    try:
-        route_submission(first.pk)
-    finally:
-        route_submission.pop_request()
+    submission_route(submission_id=first.pk)
     assert list(Case.objects.values_list("submission_id", flat=True)) == [first.pk]
-    third = complaint().submission
-    route_submission(second.pk)
-    assert Case.objects.filter(submission__in=[second, third]).count() == 2
+    second.refresh_from_db()
+    assert second.routing_state in WAITING
+
+
+def test_a_drain_whose_time_is_up_wakes_the_next_for_the_rest(monkeypatch):
+    waiting = [complaint().submission for _ in range(ROUTE_BATCH + 3)]
+    published = publishes(monkeypatch)
+    assert waiting_route(seconds=0) == ROUTE_BATCH
+    assert published == [(outbox.DRAIN_TASK, [])]
+    assert waiting_route() == 3
+    assert Case.objects.filter(submission__in=waiting).count() == len(waiting)
 
 
 @pytest.mark.usefixtures("routing_defaults")
@@ -197,7 +208,7 @@ def test_a_submission_another_run_has_locked_is_skipped_not_waited_for():
     mine, locked, free = (complaint().submission for _ in range(3))
     with postgresql_beside() as other:
         other.execute("SELECT id FROM intake_submission WHERE id = %s FOR UPDATE", [locked.pk])
-        submission_route(submission_id=mine.pk, more=15)
+        assert waiting_route() == 2
     assert set(Case.objects.values_list("submission_id", flat=True)) == {mine.pk, free.pk}
 
 
@@ -218,7 +229,7 @@ def test_rules_on_the_place_and_the_unit_decide_each_submission_of_a_batch_on_it
         complaint(employees=[{"badge": "9002"}]).submission,
         complaint(service_area_id=area.pk).submission,
     ]
-    submission_route(submission_id=waiting[0].pk, more=4)
+    assert waiting_route() == 5
     catch_all = RoutingRule.objects.get(is_catch_all=True).name
     assert [Case.objects.get(submission=s).rule_name for s in waiting] == [
         "Jennings",
@@ -227,3 +238,71 @@ def test_rules_on_the_place_and_the_unit_decide_each_submission_of_a_batch_on_it
         catch_all,
         "Jennings",
     ]
+
+
+# --- The wake-up -------------------------------------------------------------------------
+
+
+def publishes(monkeypatch, *, broker_up: bool = True) -> list[tuple[str, list]]:
+    """What intake.outbox hands to the broker from now on: (task, args)."""
+    published: list[tuple[str, list]] = []
+
+    def publish(task, *, args, what):
+        published.append((task, args))
+        return broker_up
+
+    monkeypatch.setattr(outbox, "_publish", publish)
+    return published
+
+
+def test_a_backlog_wakes_one_drain_until_that_drain_starts(monkeypatch):
+    published = publishes(monkeypatch)
+    stored = [complaint().submission for _ in range(3)]
+    for submission in stored:
+        assert outbox.routing_publish(submission_id=submission.pk)
+    assert published == [(outbox.DRAIN_TASK, [])]
+    assert waiting_route() == 3  # lowers the flag as it starts
+    assert outbox.routing_publish(submission_id=complaint().submission.pk)
+    assert published == [(outbox.DRAIN_TASK, [])] * 2
+
+
+def test_a_drain_the_broker_refuses_leaves_the_submission_pending_and_the_next_tries_again(
+    monkeypatch,
+):
+    published = publishes(monkeypatch, broker_up=False)
+    first, second = complaint().submission, complaint().submission
+    assert not outbox.routing_publish(submission_id=first.pk)
+    assert not outbox.routing_publish(submission_id=second.pk)
+    assert published == [(outbox.DRAIN_TASK, [])] * 2
+    for submission in (first, second):
+        submission.refresh_from_db()
+        assert submission.routing_state == Submission.RoutingState.PENDING
+        assert submission.routing_dispatched_at is None
+
+
+def test_with_the_shared_cache_unreachable_every_submission_wakes_a_drain(monkeypatch, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    monkeypatch.setattr(counters, "_outage", counters._Outage())
+    published = publishes(monkeypatch)
+    for _ in range(3):
+        assert outbox.routing_publish(submission_id=complaint().submission.pk)
+    assert published == [(outbox.DRAIN_TASK, [])] * 3
+
+
+def test_the_sweeper_wakes_a_drain_for_a_submission_left_waiting_whatever_the_flag(monkeypatch):
+    published = publishes(monkeypatch)
+    waiting = complaint().submission
+    assert outbox.routing_publish(submission_id=waiting.pk)  # its drain, lost with the broker
+    published.clear()
+    assert sweep(older_than=timedelta(0)) == {"submissions": 0, "notices": 0, "unknown": 0}
+    assert published == [(outbox.DRAIN_TASK, [])]
+    assert waiting_route() == 1
+    published.clear()
+    sweep(older_than=timedelta(0))
+    assert published == []
