@@ -3,11 +3,12 @@ publish that fails (broker down) leaves the row `pending` for the sweeper instea
 The routing tasks are published by name: intake sits below routing and does not import it.
 
 A new submission wakes the routing workers: a drain task (routing.tasks.route_waiting) routes
-every submission waiting when it starts, several to a transaction. One is published unless
-one published earlier has not started yet (a flag in the shared cache, lowered by the drain as
-it starts, says so): that one will find this submission too, so a backlog of any size costs a
-message or two, not one each. A submission the sweeper dispatches again, one released from
-quarantine and one a drain could not route get a task of their own (route_submission)."""
+the submissions waiting, several to a transaction, until none is left. One is published unless
+a drain is on its way or at work already (a flag in the shared cache says so; the drain lowers
+it once it finds nothing left, and looks once more after): that one will find this submission
+too, so a backlog of any size costs a message or two, not one each. A submission the sweeper
+dispatches again, one released from quarantine and one a drain could not route get a task of
+their own (route_submission)."""
 
 import logging
 from datetime import datetime
@@ -16,7 +17,7 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from config.celery import app
-from ops.counters import shared_flag_lower, shared_flag_raise
+from ops.counters import shared_flag_hold, shared_flag_lower, shared_flag_raise
 
 from .models import Submission
 
@@ -24,9 +25,10 @@ logger = logging.getLogger(__name__)
 
 ROUTE_TASK = "routing.tasks.route_submission"
 DRAIN_TASK = "routing.tasks.route_waiting"
-# A drain published and not started yet. The flag falls by itself after WAKE_SECONDS, should its
-# drain be lost with the broker or take longer than that to start: the next submission then
-# publishes another (one more drain costs a query; one fewer, a wait for the sweeper).
+# A drain published, or at work, that will still look for what waits. The flag falls by itself
+# after WAKE_SECONDS, should its drain be lost with the broker or take longer than that to
+# start: the next submission then publishes another (one more drain costs a query or two; one
+# fewer, a wait for the sweeper).
 WAKE_FLAG = "routing-wake"
 WAKE_SECONDS = 10
 
@@ -56,22 +58,32 @@ def routing_publish(*, submission_id: int) -> bool:
     return False
 
 
-def routing_wake(*, whatever_the_flag: bool = False) -> bool:
-    """Make sure that a drain starts after now, and so finds what waits now: publish one unless
-    one is waiting to start (or, `whatever_the_flag`, in any case). True when one is on its
-    way."""
-    raised = shared_flag_raise(WAKE_FLAG, seconds=WAKE_SECONDS)
-    if not raised and not whatever_the_flag:
-        return True  # the one waiting to start reads what waits when it starts
-    if _publish(DRAIN_TASK, args=[], what="a routing drain"):
+def routing_wake() -> bool:
+    """Make sure that a drain will look for what waits now: publish one unless the flag says
+    one will. True when one is on its way."""
+    if not shared_flag_raise(WAKE_FLAG, seconds=WAKE_SECONDS):
+        return True  # the drain the flag stands for looks again before it ends
+    return _drain_publish(countdown=0)
+
+
+def routing_drain_next(*, countdown: float = 0) -> bool:
+    """Publish a drain whatever the flag says, and keep the flag up for it: a drain handing on
+    to the next (its time is up, or it lets the next submissions gather for `countdown`
+    seconds), or the sweeper waking one for a submission left waiting. True when published."""
+    shared_flag_hold(WAKE_FLAG, seconds=WAKE_SECONDS)
+    return _drain_publish(countdown=countdown)
+
+
+def _drain_publish(*, countdown: float) -> bool:
+    if _publish(DRAIN_TASK, args=[], countdown=countdown, what="a routing drain"):
         return True
     shared_flag_lower(WAKE_FLAG)  # so that the next submission tries the broker again
     return False
 
 
 def routing_woken() -> None:
-    """A drain starting, before it reads what waits: a submission stored from now on wakes
-    another."""
+    """A drain that found nothing left, before it looks a last time: a submission stored from
+    now on wakes another."""
     shared_flag_lower(WAKE_FLAG)
 
 
@@ -99,9 +111,9 @@ def routing_dispatch(*, submission_ids: list[int]) -> int:
     return len(published)
 
 
-def _publish(task: str, *, args: list, what: str) -> bool:
+def _publish(task: str, *, args: list, what: str, countdown: float = 0) -> bool:
     try:
-        app.send_task(task, args=args, retry=True)
+        app.send_task(task, args=args, countdown=countdown or None, retry=True)
     except Exception:  # broker unreachable: the sweeper will try again
         logger.warning("could not publish %s; left pending", what, exc_info=True)
         return False

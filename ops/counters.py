@@ -97,6 +97,19 @@ def shared_flag_raise(key: str, *, seconds: int) -> bool:
     return bool(raised)
 
 
+def shared_flag_hold(key: str, *, seconds: int) -> None:
+    """Keep a flag up for `seconds` from now, raising it again if it fell (nothing when the
+    shared cache cannot be reached)."""
+    if _outage.skip_shared():
+        return
+    try:
+        caches[DEFAULT_CACHE_ALIAS].set(f"candor:{key}", True, timeout=seconds)
+    except Exception as error:
+        _outage.failed(error)
+    else:
+        _outage.answered()
+
+
 def shared_flag_lower(key: str) -> None:
     """Lower a flag raised with shared_flag_raise; when the shared cache cannot be reached it
     falls by itself at its time."""

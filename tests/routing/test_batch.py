@@ -19,7 +19,13 @@ from intake.models import Submission
 from notices.models import Notice
 from ops import counters
 from routing.models import RoutingRule
-from routing.services import ROUTE_BATCH, submission_route, sweep, waiting_route
+from routing.services import (
+    ROUTE_BATCH,
+    ROUTE_LINGER_SECONDS,
+    submission_route,
+    sweep,
+    waiting_route,
+)
 from staff.models import Queue
 from tests.factories import (
     EmployeeFactory,
@@ -123,22 +129,22 @@ def test_a_batch_shares_the_rules_the_inserts_and_the_commit():
     with CaptureQueriesContext(connection) as together:
         assert waiting_route() == 7
     # The read that takes the seven replaces the one that locks a submission alone; the six
-    # others add each its read of the people named, and all seven a savepoint and its release;
-    # one more read, in a transaction of its own (a savepoint here, inside the test's), finds
-    # nothing left. The rules, the queue's members, the case, notice and state writes and the
-    # commit are one statement for all seven.
-    assert len(together) == len(alone) + 6 + 7 * 2 + 3
+    # others add each its read of the people named, and all seven a savepoint and its release
+    # (a batch smaller than ROUTE_BATCH ends the drain: the next reads again later). The
+    # rules, the queue's members, the case, notice and state writes and the commit are one
+    # statement for all seven.
+    assert len(together) == len(alone) + 6 + 7 * 2
     assert Case.objects.count() == 8
     assert Notice.objects.count() == 16
 
 
-def test_a_drain_that_finds_nothing_waiting_reads_once_and_writes_nothing():
+def test_a_drain_that_finds_nothing_waiting_reads_twice_and_writes_nothing():
     routed_compliment()
     with CaptureQueriesContext(connection) as queries:
         assert waiting_route() == 0
     statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]  # the test's
-    assert len(statements) == 1
-    assert statements[0].startswith("SELECT")
+    assert len(statements) == 2  # before and after it lowers the flag
+    assert all(statement.startswith("SELECT") for statement in statements)
 
 
 def test_quarantined_routed_and_dispatched_again_are_not_taken():
@@ -172,7 +178,7 @@ def test_one_that_fails_goes_to_a_task_of_its_own_and_holds_up_none_of_the_other
     published = publishes(monkeypatch)
     assert waiting_route() == 2
     assert set(Case.objects.values_list("submission_id", flat=True)) == {first.pk, last.pk}
-    assert published == [(outbox.ROUTE_TASK, [broken.pk])]
+    assert published == [LATER, (outbox.ROUTE_TASK, [broken.pk], 0)]
     broken.refresh_from_db()
     assert (broken.routing_state, broken.routing_attempts) == (Submission.RoutingState.QUEUED, 2)
     assert not Notice.objects.filter(submission=broken).exists()
@@ -198,7 +204,7 @@ def test_a_drain_whose_time_is_up_wakes_the_next_for_the_rest(monkeypatch):
     waiting = [complaint().submission for _ in range(ROUTE_BATCH + 3)]
     published = publishes(monkeypatch)
     assert waiting_route(seconds=0) == ROUTE_BATCH
-    assert published == [(outbox.DRAIN_TASK, [])]
+    assert published == [NOW]  # a full batch: the next reads at once
     assert waiting_route() == 3
     assert Case.objects.filter(submission__in=waiting).count() == len(waiting)
 
@@ -243,27 +249,61 @@ def test_rules_on_the_place_and_the_unit_decide_each_submission_of_a_batch_on_it
 # --- The wake-up -------------------------------------------------------------------------
 
 
-def publishes(monkeypatch, *, broker_up: bool = True) -> list[tuple[str, list]]:
-    """What intake.outbox hands to the broker from now on: (task, args)."""
-    published: list[tuple[str, list]] = []
+# A drain published at once, and one published to read again once the next have gathered.
+NOW = (outbox.DRAIN_TASK, [], 0)
+LATER = (outbox.DRAIN_TASK, [], ROUTE_LINGER_SECONDS)
 
-    def publish(task, *, args, what):
-        published.append((task, args))
+
+def publishes(monkeypatch, *, broker_up: bool = True) -> list[tuple[str, list, float]]:
+    """What intake.outbox hands to the broker from now on: (task, args, countdown)."""
+    published: list[tuple[str, list, float]] = []
+
+    def publish(task, *, args, what, countdown=0):
+        published.append((task, args, countdown))
         return broker_up
 
     monkeypatch.setattr(outbox, "_publish", publish)
     return published
 
 
-def test_a_backlog_wakes_one_drain_until_that_drain_starts(monkeypatch):
+def test_a_backlog_wakes_one_drain_and_a_chain_of_drains_routes_it(monkeypatch):
     published = publishes(monkeypatch)
     stored = [complaint().submission for _ in range(3)]
     for submission in stored:
         assert outbox.routing_publish(submission_id=submission.pk)
-    assert published == [(outbox.DRAIN_TASK, [])]
-    assert waiting_route() == 3  # lowers the flag as it starts
+    assert published == [NOW]
+    assert waiting_route() == 3
+    # Fewer than a batch: the next drain reads again once more have gathered, and the flag
+    # stays up for it meanwhile.
+    assert published == [NOW, LATER]
+    later = complaint().submission
+    assert outbox.routing_publish(submission_id=later.pk)
+    assert published == [NOW, LATER]
+    assert waiting_route() == 1
+    assert published == [NOW, LATER, LATER]
+    assert waiting_route() == 0  # nothing left: the chain ends, and lowers the flag
     assert outbox.routing_publish(submission_id=complaint().submission.pk)
-    assert published == [(outbox.DRAIN_TASK, [])] * 2
+    assert published == [NOW, LATER, LATER, NOW]
+
+
+def test_one_stored_as_the_chain_ends_is_found_by_its_last_look(monkeypatch):
+    published = publishes(monkeypatch)
+    first = complaint().submission
+    assert outbox.routing_publish(submission_id=first.pk)
+    assert waiting_route() == 1
+    late: list[Submission] = []
+    original = routing.services.routing_woken
+
+    def routing_woken():
+        if not late:  # after its read found nothing left, before it lowers the flag
+            late.append(complaint().submission)
+            assert outbox.routing_publish(submission_id=late[0].pk)  # the flag is up
+        original()
+
+    monkeypatch.setattr(routing.services, "routing_woken", routing_woken)
+    assert waiting_route() == 1
+    assert Case.objects.filter(submission__in=[first, *late]).count() == 2
+    assert published == [NOW, LATER, LATER]
 
 
 def test_a_drain_the_broker_refuses_leaves_the_submission_pending_and_the_next_tries_again(
@@ -273,7 +313,7 @@ def test_a_drain_the_broker_refuses_leaves_the_submission_pending_and_the_next_t
     first, second = complaint().submission, complaint().submission
     assert not outbox.routing_publish(submission_id=first.pk)
     assert not outbox.routing_publish(submission_id=second.pk)
-    assert published == [(outbox.DRAIN_TASK, [])] * 2
+    assert published == [NOW, NOW]
     for submission in (first, second):
         submission.refresh_from_db()
         assert submission.routing_state == Submission.RoutingState.PENDING
@@ -292,7 +332,7 @@ def test_with_the_shared_cache_unreachable_every_submission_wakes_a_drain(monkey
     published = publishes(monkeypatch)
     for _ in range(3):
         assert outbox.routing_publish(submission_id=complaint().submission.pk)
-    assert published == [(outbox.DRAIN_TASK, [])] * 3
+    assert published == [NOW] * 3
 
 
 def test_the_sweeper_wakes_a_drain_for_a_submission_left_waiting_whatever_the_flag(monkeypatch):
@@ -301,7 +341,7 @@ def test_the_sweeper_wakes_a_drain_for_a_submission_left_waiting_whatever_the_fl
     assert outbox.routing_publish(submission_id=waiting.pk)  # its drain, lost with the broker
     published.clear()
     assert sweep(older_than=timedelta(0)) == {"submissions": 0, "notices": 0, "unknown": 0}
-    assert published == [(outbox.DRAIN_TASK, [])]
+    assert published == [NOW]
     assert waiting_route() == 1
     published.clear()
     sweep(older_than=timedelta(0))
