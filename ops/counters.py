@@ -12,6 +12,8 @@ cache is tried again every few seconds."""
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -86,41 +88,33 @@ def shared_flag_raise(key: str, *, seconds: int) -> bool:
     """Raise a flag in the shared cache, to fall by itself after `seconds`, unless it is up
     already. True when this call raised it, and also when the shared cache cannot say (it is
     unreachable, or skipped after a failure): a caller never takes "up already" on trust."""
-    if _outage.skip_shared():
-        return True
-    try:
-        raised = caches[DEFAULT_CACHE_ALIAS].add(f"candor:{key}", True, timeout=seconds)
-    except Exception as error:  # whatever the backend raises, as for the counters
-        _outage.failed(error)
-        return True
-    _outage.answered()
-    return bool(raised)
+    return bool(_on_shared(lambda cache: cache.add(f"candor:{key}", True, timeout=seconds), True))
 
 
 def shared_flag_hold(key: str, *, seconds: int) -> None:
     """Keep a flag up for `seconds` from now, raising it again if it fell (nothing when the
     shared cache cannot be reached)."""
-    if _outage.skip_shared():
-        return
-    try:
-        caches[DEFAULT_CACHE_ALIAS].set(f"candor:{key}", True, timeout=seconds)
-    except Exception as error:
-        _outage.failed(error)
-    else:
-        _outage.answered()
+    _on_shared(lambda cache: cache.set(f"candor:{key}", True, timeout=seconds), None)
 
 
 def shared_flag_lower(key: str) -> None:
     """Lower a flag raised with shared_flag_raise; when the shared cache cannot be reached it
     falls by itself at its time."""
+    _on_shared(lambda cache: cache.delete(f"candor:{key}"), None)
+
+
+def _on_shared(operation: Callable[[BaseCache], Any], unreachable: Any) -> Any:
+    """What `operation` on the shared cache returns, or `unreachable` when it cannot be
+    reached (or is skipped after a failure, as the counters skip it)."""
     if _outage.skip_shared():
-        return
+        return unreachable
     try:
-        caches[DEFAULT_CACHE_ALIAS].delete(f"candor:{key}")
-    except Exception as error:
+        result = operation(caches[DEFAULT_CACHE_ALIAS])
+    except Exception as error:  # whatever the backend raises, as for the counters
         _outage.failed(error)
-    else:
-        _outage.answered()
+        return unreachable
+    _outage.answered()
+    return result
 
 
 def _count(store: BaseCache, buckets: list[tuple[str, int]], *, add: bool) -> list[int]:
