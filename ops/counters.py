@@ -48,8 +48,8 @@ class _Outage:
         if first:
             logger.warning(
                 "counters: the shared cache is unreachable (%r); rate limits and sign-in "
-                "failures are counted in this web process, with the same limits, until it "
-                "answers again",
+                "failures are counted in this process, with the same limits, and every new "
+                "submission wakes a routing drain of its own, until it answers again",
                 error,
             )
 
