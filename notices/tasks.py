@@ -4,23 +4,15 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 
 from celery import shared_task
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
+
+from config.celery import delivered_once_done
 
 from .dispatch import BATCH_SIZE, notice_dispatch
 from .services import TransientSendError, notice_send, notices_send
 
-# How both send tasks are delivered and retried: acknowledged only once done (a worker lost
-# mid-task hands it to another), and a database that is down waited out with growing pauses.
-_SENDING = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": True,
-    "retry_backoff_max": settings.CANDOR_TASK_MAX_COUNTDOWN,
-    "retry_jitter": True,
-    "max_retries": 60,
-}
+# A database that is down is waited out; what the provider answered is the services' to handle.
+_SENDING = delivered_once_done(retry_on=(OperationalError, InterfaceError))
 
 
 # Sent on the email queue (CELERY_TASK_ROUTES), by a worker pool of its own in production, so a
