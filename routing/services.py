@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 # How many waiting submissions a drain routes to a transaction: their rules, queues' members,
 # INSERTs, state writes and commit are shared; each is still decided on its own.
 ROUTE_BATCH = 16
-# How long one drain goes on before it hands what is left to the next (routing_wake), so that
-# no task runs near its time limit however long the backlog.
+# How long one drain goes on before it hands what is left to the next (routing_drain_next), so
+# that no task runs near its time limit however long the backlog.
 DRAIN_SECONDS = 5.0
 # After a batch smaller than ROUTE_BATCH, how long the next submissions gather before a drain
 # reads again: it hands on to a drain published with this countdown, and leaves the worker
@@ -85,30 +85,15 @@ def waiting_route(*, seconds: float = DRAIN_SECONDS, linger: float = ROUTE_LINGE
     failed: list[int] = []
     routed, lowered = 0, False
     while True:
-        with transaction.atomic():
-            batch = list(_first_hand(_waiting_to_route()).exclude(pk__in=failed)[:ROUTE_BATCH])
-            if batch:
-                routing = _Routing(rules=rules_in_order())
-                for submission in batch:
-                    try:
-                        with transaction.atomic():
-                            routing.decide(submission)
-                    except Exception:
-                        logger.exception(
-                            "could not route %s; left to a task of its own",
-                            submission.tracking_number,
-                        )
-                        failed.append(submission.pk)
-                routing.store()
-        if not batch:
+        taken, decided = _batch_route(failed=failed)
+        if not taken:
             if lowered:
                 break
             routing_woken()
             lowered = True
             continue
-        routed += len(routing.decided)
-        lowered = False
-        if len(batch) < ROUTE_BATCH:
+        routed, lowered = routed + decided, False
+        if taken < ROUTE_BATCH:
             routing_drain_next(countdown=linger)
             break
         if time.monotonic() >= deadline:
@@ -117,6 +102,28 @@ def waiting_route(*, seconds: float = DRAIN_SECONDS, linger: float = ROUTE_LINGE
     if failed:
         routing_dispatch(submission_ids=failed)
     return routed
+
+
+def _batch_route(*, failed: list[int]) -> tuple[int, int]:
+    """One transaction of a drain: take up to ROUTE_BATCH waiting submissions (none of those in
+    `failed`) and route them, each decided in a savepoint; one that fails is added to `failed`.
+    Returns how many were taken and how many routed."""
+    with transaction.atomic():
+        batch = list(_first_hand(_waiting_to_route()).exclude(pk__in=failed)[:ROUTE_BATCH])
+        if not batch:
+            return 0, 0
+        routing = _Routing(rules=rules_in_order())
+        for submission in batch:
+            try:
+                with transaction.atomic():
+                    routing.decide(submission)
+            except Exception:
+                logger.exception(
+                    "could not route %s; left to a task of its own", submission.tracking_number
+                )
+                failed.append(submission.pk)
+        routing.store()
+    return len(batch), len(routing.decided)
 
 
 def _waiting_to_route() -> QuerySet[Submission]:
