@@ -309,6 +309,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# What a task prints (the console email backend writes every email) goes to the worker's
+# standard output as it is, as gunicorn's does, not through the logging system one record per
+# write: the log keeps warnings and errors, not email bodies.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # Celery's Django fixup closes the database connection around every task, a new PostgreSQL
 # connection per task; it now only recycles it after this many tasks, and config/celery.py
 # treats each task as Django treats a request (CONN_MAX_AGE, CONN_HEALTH_CHECKS).
