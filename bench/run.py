@@ -286,8 +286,10 @@ def _latencies() -> dict:
         )
         (duplicate_cases,) = cursor.fetchone()
         cursor.execute(
-            "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) n FROM ops_capturedemail "
-            "GROUP BY metadata->>'notice_id' HAVING COUNT(*) > 1) d"
+            # An email carries the ids of its notices (a queue's alerts go as one email).
+            "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) n FROM ops_capturedemail, "
+            "unnest(string_to_array(metadata->>'notice_id', ',')) AS notice_id "
+            "GROUP BY notice_id HAVING COUNT(*) > 1) d"
         )
         (duplicate_emails,) = cursor.fetchone()
         cursor.execute("SELECT COUNT(*) FROM routing_notice")

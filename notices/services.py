@@ -3,6 +3,7 @@ configured anymail backend, and record what the provider says."""
 
 import enum
 import hashlib
+import json
 import logging
 import smtplib
 import socket
@@ -206,19 +207,48 @@ def notices_to_employee_and_supervisor(
 
 def notice_render(notice: Notice) -> AnymailMessage:
     """The email for a notice, in its language, from templates/emails/<kind>/."""
-    subject, text, html = _notice_texts(notice, html=True)
+    return _email([notice], _notice_texts(notice, html=True))
+
+
+# Kinds whose email says the same to each recipient: a queue's alert names the submission and
+# the queue, not the member. The queued notices of one such kind about one submission, in one
+# language, go as one email to all their recipients: rendered once, one message, one call to
+# the provider and one write of its answer. Each recipient keeps a notice row of its own, with
+# its own state, provider message id and tracking events (anymail reports each recipient).
+SHARED_KINDS = frozenset({Notice.Kind.QUEUE_ALERT})
+
+
+def _letters(notices: Sequence[Notice]) -> list[list[Notice]]:
+    """The emails these notices go as: the notices of a shared kind that say the same thing
+    together, every other notice alone."""
+    letters: dict[object, list[Notice]] = {}
+    for notice in notices:
+        key: object = notice.pk
+        if notice.kind in SHARED_KINDS:
+            same = json.dumps(notice.context, sort_keys=True, default=str)
+            key = (notice.submission_id, notice.kind, notice.language, same)
+        letters.setdefault(key, []).append(notice)
+    return list(letters.values())
+
+
+def _email(notices: Sequence[Notice], texts: tuple[str, str, str]) -> AnymailMessage:
+    """One email of these notices' texts (subject, text, HTML) to each of their recipients."""
+    subject, text, html = texts
+    first = notices[0]
     message = AnymailMessage(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notice.recipient_email],
+        to=[notice.recipient_email for notice in notices],
     )
     message.attach_alternative(html, "text/html")
     message.metadata = {
-        "notice_id": str(notice.pk),
-        "tracking_number": notice.submission.tracking_number,
+        # The ids of the notices it carries: a tracking event for a send that got no answer
+        # finds its notice by them (delivery_event_record).
+        "notice_id": ",".join(str(notice.pk) for notice in notices),
+        "tracking_number": first.submission.tracking_number,
     }
-    message.tags = [notice.kind]
+    message.tags = [first.kind]
     return message
 
 
@@ -287,20 +317,27 @@ def notices_send(
             outcomes[row.pk] = Notice.State.QUEUED  # the earlier one dispatches it when done
         else:
             queued.append(row)
-    ready = [(notice, notice_render(notice)) for notice in queued]
-    claimed = _claim(notice for notice, _message in ready)
-    for notice, _message in ready:
-        if notice.pk not in claimed:  # another delivery of the same task took it first
-            outcomes[notice.pk] = Notice.State(
-                Notice.objects.values_list("state", flat=True).get(pk=notice.pk)
-            )
-    to_send = [(notice, message) for notice, message in ready if notice.pk in claimed]
+    letters = [(letter, _notice_texts(letter[0], html=True)) for letter in _letters(queued)]
+    claimed = _claim(notice for letter, _texts in letters for notice in letter)
+    to_send: list[tuple[list[Notice], AnymailMessage]] = []
+    for letter, texts in letters:
+        for notice in letter:
+            if notice.pk not in claimed:  # another delivery of the same task took it first
+                outcomes[notice.pk] = Notice.State(
+                    Notice.objects.values_list("state", flat=True).get(pk=notice.pk)
+                )
+        if taken := [notice for notice in letter if notice.pk in claimed]:
+            to_send.append((taken, _email(taken, texts)))
     sending = partial(_claimed_send, own_thread=executor is not None)
     sent = executor.map(sending, to_send) if executor is not None else map(sending, to_send)
-    for (notice, _message), outcome in zip(to_send, sent, strict=True):
-        outcomes[notice.pk] = outcome
-        if outcome != Notice.State.QUEUED and not isinstance(outcome, TransientSendError):
-            done.append(notice)
+    for (letter, _message), letter_outcomes in zip(to_send, sent, strict=True):
+        outcomes.update(letter_outcomes)
+        done += [
+            notice
+            for notice in letter
+            if letter_outcomes[notice.pk] != Notice.State.QUEUED
+            and not isinstance(letter_outcomes[notice.pk], TransientSendError)
+        ]
     _next_to_same_person_dispatch(done)
     return outcomes
 
@@ -343,26 +380,70 @@ def _claim(notices: Iterable[Notice]) -> set[int]:
     return claimed
 
 
-def _claimed_send(claimed: tuple[Notice, AnymailMessage], *, own_thread: bool) -> SendOutcome:
-    """Hand one claimed notice's email to the provider and write down what it answered. On a
-    thread of its own, the thread's database connection is checked before and after, as a
-    request's would be."""
-    notice, message = claimed
+def _claimed_send(
+    claimed: tuple[list[Notice], AnymailMessage], *, own_thread: bool
+) -> dict[int, SendOutcome]:
+    """Hand one email of claimed notices to the provider and write down what it answered for
+    each recipient. On a thread of its own, the thread's database connection is checked
+    before and after, as a request's would be."""
+    notices, message = claimed
     if own_thread:
         close_old_connections()
     try:
         try:
             message.send()
         except Exception as error:
-            return _send_failed(notice, error, attempts=notice.attempts)
-        # anymail backends report the provider's message id; a plain SMTP backend has none.
-        status = getattr(message, "anymail_status", None)
-        message_id = "" if status is None or status.message_id is None else str(status.message_id)
-        now = timezone.now()
+            return {notice.pk: _failed_outcome(notice, error) for notice in notices}
+        return _answer_record(notices, getattr(message, "anymail_status", None))
+    finally:
+        if own_thread:
+            close_old_connections()
+
+
+def _failed_outcome(notice: Notice, error: Exception) -> SendOutcome:
+    try:
+        return _send_failed(notice, error, attempts=notice.attempts)
+    except TransientSendError as wait:
+        return wait
+
+
+# What anymail reports for a recipient the provider would not send to.
+_REFUSED = {"rejected", "invalid"}
+
+
+def _answer_record(notices: Sequence[Notice], status) -> dict[int, SendOutcome]:
+    """Write down that the provider took the email: each notice `sent` with the message id it
+    gave that recipient (one write per id; anymail backends report them, a plain SMTP backend
+    none). A recipient it refused while taking the others fails for good."""
+    outcomes: dict[int, SendOutcome] = {}
+    recipients = {
+        address.lower(): recipient
+        for address, recipient in (getattr(status, "recipients", None) or {}).items()
+    }
+    by_message_id: defaultdict[str, list[Notice]] = defaultdict(list)
+    for notice in notices:
+        recipient = recipients.get(notice.recipient_email.lower())
+        if recipient is not None and recipient.status in _REFUSED:
+            outcomes[notice.pk] = _send_failed(
+                notice,
+                AnymailRecipientsRefused(
+                    f"the provider refused this recipient ({recipient.status})"
+                ),
+                attempts=notice.attempts,
+            )
+            continue
+        message_id = (
+            recipient.message_id if recipient is not None else getattr(status, "message_id", None)
+        )
+        unknown = message_id is None or isinstance(message_id, set)  # a set: one per recipient
+        by_message_id["" if unknown else str(message_id)].append(notice)
+    now = timezone.now()
+    for message_id, sent in by_message_id.items():
+        pks = [notice.pk for notice in sent]
         recorded = _record(
-            notice,
+            sent,
             Notice.objects.filter(
-                pk=notice.pk, state__in=[Notice.State.SENDING, Notice.State.UNKNOWN]
+                pk__in=pks, state__in=[Notice.State.SENDING, Notice.State.UNKNOWN]
             ),
             state=Notice.State.SENT,
             provider_message_id=message_id,
@@ -370,20 +451,18 @@ def _claimed_send(claimed: tuple[Notice, AnymailMessage], *, own_thread: bool) -
             last_error="",
             updated_at=now,
         )
-        if recorded:
-            return Notice.State.SENT
-        # A tracking event overtook the answer and moved the notice on (delivered, bounced);
-        # keep what it said and add what only the answer knows.
-        _record(
-            notice, Notice.objects.filter(pk=notice.pk, sent_at__isnull=True), sent_at=now,
-            updated_at=now,
-        )  # fmt: skip
-        return Notice.State(Notice.objects.values_list("state", flat=True).get(pk=notice.pk))
-    except TransientSendError as error:
-        return error
-    finally:
-        if own_thread:
-            close_old_connections()
+        states = {}
+        if recorded < len(pks):
+            # A tracking event overtook the answer and moved a notice on (delivered, bounced);
+            # keep what it said and add what only the answer knows.
+            _record(
+                sent, Notice.objects.filter(pk__in=pks, sent_at__isnull=True), sent_at=now,
+                updated_at=now,
+            )  # fmt: skip
+            states = dict(Notice.objects.filter(pk__in=pks).values_list("pk", "state"))
+        for pk in pks:
+            outcomes[pk] = Notice.State(states.get(pk, Notice.State.SENT))
+    return outcomes
 
 
 def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
@@ -520,7 +599,7 @@ def _sending_abandoned(notice: Notice) -> bool:
     return started is None or timezone.now() - started > limit
 
 
-def _record(notice: Notice, rows: QuerySet[Notice], **fields) -> int:
+def _record(notices: Notice | Sequence[Notice], rows: QuerySet[Notice], **fields) -> int:
     """Write what a send came to. Once the provider has answered, this write must not be lost
     to a database that is restarting: it is tried again for CANDOR_NOTICE_RECORD_SECONDS.
     Returns how many rows were written (0 when the notice had moved on meanwhile)."""
@@ -532,18 +611,24 @@ def _record(notice: Notice, rows: QuerySet[Notice], **fields) -> int:
         except (OperationalError, InterfaceError) as error:
             if time.monotonic() + wait > deadline:
                 logger.error(
-                    "notice %s: could not record %s (%s); it stays `sending` and becomes "
+                    "notices %s: could not record %s (%s); it stays `sending` and becomes "
                     "`unknown`, never sent again by itself",
-                    notice.pk,
+                    _ids(notices),
                     fields.get("state", fields),
                     error,
                 )
                 raise
-            logger.warning("notice %s: database unavailable (%s); trying again", notice.pk, error)
+            logger.warning(
+                "notices %s: database unavailable (%s); trying again", _ids(notices), error
+            )
             # The connection is dead: drop it, so that the next try opens a new one.
             connection.close()
             time.sleep(wait)
             wait = min(wait * 2, 2.0)
+
+
+def _ids(notices: Notice | Sequence[Notice]) -> str:
+    return ", ".join(str(n.pk) for n in (notices if isinstance(notices, Sequence) else [notices]))
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
@@ -661,31 +746,29 @@ def delivery_event_record(
     for providers that send none, the same message, type, recipient and time) changes
     nothing and returns None.
 
-    `notice_id` is the id the notice's email carried in its metadata. It finds a notice whose
-    send got no answer (`unknown`, or still `sending`), which has no provider message id to
-    match: the event shows the provider did take the message, and settles it."""
+    `notice_id` is what the email carried in its metadata: the ids of its notices, separated
+    by commas. It finds a notice whose send got no answer (`unknown`, or still `sending`),
+    which has no provider message id to match: the event shows the provider did take the
+    message, and settles it. Of an email to several recipients, `recipient` says which."""
     occurred_at = occurred_at or timezone.now()
     if not event_id:
         raw = f"{message_id}|{event_type}|{recipient}|{occurred_at.isoformat()}"
         event_id = "derived-" + hashlib.sha256(raw.encode()).hexdigest()
     with transaction.atomic():
-        notice = (
-            Notice.objects.select_for_update()
-            .select_related("submission")
-            .filter(provider_message_id=message_id)
-            .exclude(provider_message_id="")
-            .first()
+        locked = Notice.objects.select_for_update().select_related("submission").order_by("pk")
+        notice = _addressed(
+            locked.filter(provider_message_id=message_id).exclude(provider_message_id=""),
+            recipient,
         )
-        if notice is None and notice_id and str(notice_id).isdigit():
-            notice = (
-                Notice.objects.select_for_update()
-                .select_related("submission")
-                .filter(
-                    pk=int(notice_id),
+        notice_ids = [int(pk) for pk in str(notice_id or "").split(",") if pk.isdigit()]
+        if notice is None and notice_ids:
+            notice = _addressed(
+                locked.filter(
+                    pk__in=notice_ids,
                     provider_message_id="",
                     state__in=[Notice.State.SENDING, Notice.State.UNKNOWN],
-                )
-                .first()
+                ),
+                recipient,
             )
             if notice is not None:
                 notice.provider_message_id = message_id[:200]
@@ -706,6 +789,18 @@ def delivery_event_record(
         if notice is not None:
             _notice_track(notice, event)
     return event
+
+
+def _addressed(notices: QuerySet[Notice], recipient: str) -> Notice | None:
+    """The notice an event about one email is for: the one to the event's recipient. An email
+    to several recipients (SHARED_KINDS) carries one message id for them all, so the id alone
+    does not say whose it is; an event that names no recipient can only settle an email's
+    only notice."""
+    found = list(notices)
+    if recipient.strip():
+        address = recipient.strip().lower()
+        return next((notice for notice in found if notice.recipient_email == address), None)
+    return found[0] if len(found) == 1 else None
 
 
 def _notice_track(notice: Notice, event: DeliveryEvent) -> None:

@@ -14,16 +14,21 @@ from datetime import timedelta
 
 import pytest
 from anymail.exceptions import AnymailRecipientsRefused
-from anymail.message import AnymailMessage
+from anymail.message import AnymailMessage, AnymailRecipientStatus
 from anymail.signals import AnymailTrackingEvent, tracking
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as settings_hypothesis
+from hypothesis import strategies as st
 
+from notices import services
 from notices.models import Notice
 from notices.services import (
     TransientSendError,
     notice_queue,
+    notice_render,
     notice_send,
     notice_send_again,
     notices_send,
@@ -353,37 +358,54 @@ def routed() -> list[Notice]:
     return list(Notice.objects.filter(submission=submission).order_by("pk"))
 
 
+def recipients(outbox) -> list[str]:
+    return sorted(to for message in outbox for to in message.to)
+
+
 def test_a_batch_costs_three_queries_and_one_write_per_email(django_assert_num_queries):
     """The read with its order check and the claim are one query each for the whole batch, the
-    hand-on of the next notices one more; each email then costs only the write of its answer."""
+    hand-on of the next notices one more; each email then costs only the write of its answer.
+    The queue's alerts are one email to its members."""
     notices = routed()
-    assert len(notices) == 3
+    assert [notice.kind for notice in notices] == ["acknowledgement"] + ["queue_alert"] * 2
     ids = [notice.pk for notice in notices]
-    with django_assert_num_queries(3 + len(ids)):
+    with django_assert_num_queries(3 + 2):
         outcomes = notices_send(notice_ids=ids)
     assert outcomes == dict.fromkeys(ids, Notice.State.SENT)
-    assert sorted(to for message in mail.outbox for to in message.to) == sorted(
-        notice.recipient_email for notice in notices
-    )
+    assert [message.to for message in mail.outbox] == [
+        ["resident@example.com"],
+        [notice.recipient_email for notice in notices[1:]],
+    ]
     assert set(Notice.objects.filter(pk__in=ids).values_list("state", "attempts")) == {
         (Notice.State.SENT, 1)
     }
+
+
+def alerts(submission, queues: dict[str, str]) -> list[int]:
+    """Queue alerts about the submission, one to each address, of its queue."""
+    return [
+        notice_queue(
+            submission=submission,
+            kind=Notice.Kind.QUEUE_ALERT,
+            recipient_email=email,
+            context={"queue": queue},
+        ).pk
+        for email, queue in queues.items()
+    ]
 
 
 @pytest.mark.django_db(transaction=True)  # the threads' connections must see the rows
 def test_a_batch_sent_on_threads_writes_each_answer_on_its_own_thread(
     django_assert_num_queries,
 ):
-    submission = complaint().submission
-    ids = [
-        notice_queue(
-            submission=submission,
-            kind=Notice.Kind.QUEUE_ALERT,
-            recipient_email=f"{name}@bps.police.example",
-            context={"queue": "BPS General"},
-        ).pk
-        for name in ("ivy", "jon", "kim")
-    ]
+    ids = alerts(
+        complaint().submission,
+        {
+            "ivy@bps.police.example": "BPS General",
+            "jon@bps.police.example": "Use of Force",
+            "kim@bps.police.example": "Bias",
+        },
+    )
     with ThreadPoolExecutor(len(ids)) as pool:
         with django_assert_num_queries(3):
             outcomes = notices_send(notice_ids=ids, executor=pool)
@@ -398,10 +420,11 @@ def test_a_batch_sent_on_threads_writes_each_answer_on_its_own_thread(
 
 
 def test_a_batch_delivered_twice_sends_nothing_twice():
-    ids = [notice.pk for notice in routed()]
+    notices = routed()
+    ids = [notice.pk for notice in notices]
     assert set(notices_send(notice_ids=ids).values()) == {Notice.State.SENT}
     assert notices_send(notice_ids=ids) == dict.fromkeys(ids, Notice.State.SENT)
-    assert len(mail.outbox) == len(ids)
+    assert recipients(mail.outbox) == sorted(notice.recipient_email for notice in notices)
 
 
 def test_in_a_batch_each_notice_comes_to_its_own_outcome(settings):
@@ -417,32 +440,122 @@ def test_in_a_batch_each_notice_comes_to_its_own_outcome(settings):
     assert len(waits) == 1 and outcomes[waits[0]].retry_in == 0.5
     assert [outcomes[pk] for pk in ids if pk not in waits] == [Notice.State.SENT] * (len(ids) - 1)
     assert Notice.objects.get(pk=waits[0]).state == Notice.State.QUEUED
-    assert CapturedEmail.objects.count() == len(ids) - 1
+    assert sum(len(email.to) for email in CapturedEmail.objects.all()) == len(ids) - 1
 
 
-def test_in_a_batch_a_later_notice_to_the_same_person_waits_and_is_handed_on(
-    dispatched, run_on_commit
-):
-    first = routed()[0]
-    later = status_update(first.submission, first.recipient_email)
-    with run_on_commit(execute=True):
-        outcomes = notices_send(notice_ids=[later.pk, first.pk])
-    assert outcomes == {first.pk: Notice.State.SENT, later.pk: Notice.State.QUEUED}
-    assert dispatched == [later.pk]
+# --- One email to a queue's members ------------------------------------------------------------
 
 
-def test_a_later_notice_behind_one_whose_worker_died_is_handed_on_not_left(
-    dispatched, run_on_commit
-):
-    """The earlier notice was left `sending` by a worker that died: the batch settles it
-    `unknown`, and the later one, which waited for it at the read, is handed on."""
-    first = acknowledgement()
-    later = status_update(first.submission, first.recipient_email)
-    Notice.objects.filter(pk=first.pk).update(
-        state=Notice.State.SENDING, sending_started_at=timezone.now() - timedelta(minutes=5)
+@given(
+    queues=st.lists(
+        st.tuples(st.sampled_from(["BPS General", "Use of Force"]), st.sampled_from(["en", "es"])),
+        min_size=1,
+        max_size=6,
     )
-    with run_on_commit(execute=True):
-        outcomes = notices_send(notice_ids=[first.pk, later.pk])
-    assert outcomes == {first.pk: Notice.State.UNKNOWN, later.pk: Notice.State.QUEUED}
-    assert dispatched == [later.pk]
-    assert notice_send(notice_id=later.pk) == Notice.State.SENT
+)
+@settings_hypothesis(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_alerts_saying_the_same_go_as_one_email_and_each_recipient_keeps_its_notice(queues):
+    """Whatever the mix, an email carries exactly the alerts of one submission that say the
+    same (queue and language), each recipient once; every notice is sent with the message id
+    its recipient got, and the email reads as each of them would alone."""
+    mail.outbox = []
+    submission = complaint().submission
+    ids = [
+        notice_queue(
+            submission=submission,
+            kind=Notice.Kind.QUEUE_ALERT,
+            recipient_email=f"member{n}@bps.police.example",
+            language=language,
+            context={"queue": queue},
+        ).pk
+        for n, (queue, language) in enumerate(queues)
+    ]
+    assert notices_send(notice_ids=ids) == dict.fromkeys(ids, Notice.State.SENT)
+    notices = {notice.recipient_email: notice for notice in Notice.objects.filter(pk__in=ids)}
+    assert recipients(mail.outbox) == sorted(notices)
+    assert len(mail.outbox) == len(set(queues))
+    for message_id, message in enumerate(mail.outbox):
+        said = {(notices[to].context["queue"], notices[to].language) for to in message.to}
+        assert len(said) == 1
+        assert {notices[to].provider_message_id for to in message.to} == {str(message_id)}
+        alone = notice_render(notices[message.to[0]])
+        assert (message.subject, message.body) == (alone.subject, alone.body)
+        assert message.metadata["notice_id"] == ",".join(str(notices[to].pk) for to in message.to)
+    Notice.objects.filter(pk__in=ids).delete()
+
+
+def test_a_recipient_the_provider_refuses_fails_and_the_others_of_the_email_are_sent(
+    monkeypatch,
+):
+    """anymail raises only when the provider refuses every recipient; one refused among
+    several is in its per-recipient answer, and that notice alone fails for good."""
+    ids = alerts(
+        complaint().submission,
+        {f"{name}@bps.police.example": "BPS General" for name in ("ivy", "jon", "kim")},
+    )
+
+    def answer(self, fail_silently=False):
+        self.anymail_status.set_recipient_status(
+            {
+                "ivy@bps.police.example": AnymailRecipientStatus("m-1", "sent"),
+                "jon@bps.police.example": AnymailRecipientStatus(None, "rejected"),
+                "kim@bps.police.example": AnymailRecipientStatus("m-2", "queued"),
+            }
+        )
+        return 1
+
+    monkeypatch.setattr(AnymailMessage, "send", answer)
+    outcomes = notices_send(notice_ids=ids)
+    assert outcomes == dict(zip(ids, ["sent", "failed", "sent"], strict=True))
+    rows = Notice.objects.filter(pk__in=ids).order_by("pk")
+    assert [(n.state, n.provider_message_id) for n in rows] == [
+        ("sent", "m-1"),
+        ("failed", ""),
+        ("sent", "m-2"),
+    ]
+    assert "rejected" in rows[1].last_error
+
+
+def test_an_email_the_provider_fails_fails_each_of_its_notices_alike(settings):
+    """A 5xx for the one email of three alerts: each notice waits to be sent again (each on
+    its own then), none is lost with the others."""
+    settings.EMAIL_BACKEND = "ops.mailbox.CaptureBackend"
+    CaptureFault.objects.create(remaining=1, status_code=503)
+    ids = alerts(
+        complaint().submission,
+        {f"{name}@bps.police.example": "BPS General" for name in ("ivy", "jon", "kim")},
+    )
+    assert set(notices_send(notice_ids=ids).values()) == {Notice.State.QUEUED}
+    assert set(Notice.objects.filter(pk__in=ids).values_list("state", "attempts")) == {
+        (Notice.State.QUEUED, 1)
+    }
+    assert not CapturedEmail.objects.exists()
+    # Sent again, each by a task of its own (notice_dispatch with a countdown).
+    assert [notice_send(notice_id=pk) for pk in ids] == [Notice.State.SENT] * 3
+    assert [email.to for email in CapturedEmail.objects.order_by("pk")] == [
+        [f"{name}@bps.police.example"] for name in ("ivy", "jon", "kim")
+    ]
+
+
+def test_an_alert_another_delivery_takes_first_leaves_the_email_without_its_recipient(
+    monkeypatch,
+):
+    """Another delivery of the same task claims one alert while this one renders the email:
+    the email goes to the other recipients only, and carries only their notices."""
+    ids = alerts(
+        complaint().submission,
+        {f"{name}@bps.police.example": "BPS General" for name in ("ivy", "jon")},
+    )
+    render = services._notice_texts
+
+    def rendered_meanwhile(notice, **kwargs):
+        Notice.objects.filter(pk=ids[0]).update(
+            state=Notice.State.SENDING, sending_started_at=timezone.now()
+        )
+        return render(notice, **kwargs)
+
+    monkeypatch.setattr(services, "_notice_texts", rendered_meanwhile)
+    outcomes = notices_send(notice_ids=ids)
+    assert outcomes == {ids[0]: Notice.State.SENDING, ids[1]: Notice.State.SENT}
+    assert [message.to for message in mail.outbox] == [["jon@bps.police.example"]]
+    assert mail.outbox[0].metadata["notice_id"] == str(ids[1])

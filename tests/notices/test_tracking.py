@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from notices.checks import NOT_SENDING, email_sent_check, webhook_secret_check
 from notices.models import DeliveryEvent, Notice, PaperLetter
-from notices.services import notice_acknowledge_url, notice_send
+from notices.services import notice_acknowledge_url, notice_send, notices_send
 from routing.services import submission_route
 from tests.factories import complaint, member_of
 
@@ -73,6 +73,65 @@ def test_an_event_for_an_unknown_message_is_kept_without_a_notice():
     notice.provider_message_id = "someone-else"
     emit(notice, "delivered")
     assert DeliveryEvent.objects.get().notice is None
+
+
+def alerts_sent_together(*names) -> list[Notice]:
+    """A complaint's alerts to these members of its queue, sent as the one email they are."""
+    for name in names:
+        member_of("bps-general", username=name)
+    submission = complaint().submission
+    submission_route(submission_id=submission.pk)
+    alerts = list(Notice.objects.filter(kind=Notice.Kind.QUEUE_ALERT).order_by("pk"))
+    notices_send(notice_ids=[alert.pk for alert in alerts])
+    assert len(mail.outbox) == 1
+    for alert in alerts:
+        alert.refresh_from_db()
+    return alerts
+
+
+def test_an_event_about_an_email_to_several_settles_only_its_recipients_notice():
+    ivy, jon = alerts_sent_together("ivy", "jon")
+    assert ivy.provider_message_id == jon.provider_message_id  # one email, one id
+    emit(jon, "bounced", description="550 no such user")
+    emit(ivy, "delivered", event_id="evt-2")
+    assert dict(Notice.objects.values_list("recipient_email", "state")) == {
+        ivy.recipient_email: Notice.State.DELIVERED,
+        jon.recipient_email: Notice.State.BOUNCED,
+    }
+    assert [event.notice for event in DeliveryEvent.objects.order_by("pk")] == [jon, ivy]
+
+
+def test_an_event_naming_nobody_the_shared_email_went_to_is_kept_without_a_notice():
+    ivy, _jon = alerts_sent_together("ivy", "jon")
+    ivy.recipient_email = "someone@else.example"
+    emit(ivy, "delivered")
+    assert DeliveryEvent.objects.get().notice is None
+    assert set(Notice.objects.values_list("state", flat=True)) == {Notice.State.SENT}
+
+
+def test_events_settle_the_unknown_notices_of_an_email_to_several_by_their_recipients():
+    """The email to two got no answer: the notices have no message id. The events carry the
+    email's notice ids and a recipient each; each settles its own."""
+    ivy, jon = alerts_sent_together("ivy", "jon")
+    Notice.objects.update(state=Notice.State.UNKNOWN, provider_message_id="")
+    for notice, event_id in ((jon, "e-jon"), (ivy, "e-ivy")):
+        tracking.send(
+            sender=None,
+            event=AnymailTrackingEvent(
+                event_type="delivered",
+                message_id="pm-shared",
+                event_id=event_id,
+                recipient=notice.recipient_email.upper(),
+                timestamp=timezone.now(),
+                metadata=mail.outbox[0].metadata,
+            ),
+            esp_name="Postmark",
+        )
+    assert mail.outbox[0].metadata["notice_id"] == f"{ivy.pk},{jon.pk}"
+    assert set(Notice.objects.values_list("recipient_email", "state", "provider_message_id")) == {
+        (ivy.recipient_email, Notice.State.DELIVERED, "pm-shared"),
+        (jon.recipient_email, Notice.State.DELIVERED, "pm-shared"),
+    }
 
 
 def test_a_bounced_email_to_a_submitter_with_a_mailing_address_becomes_a_paper_letter():
