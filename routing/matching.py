@@ -7,8 +7,10 @@ employee; an uncertain one keeps the candidates, with their scores, for staff to
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models.functions import Upper
 from rapidfuzz import fuzz
 
 from directory.models import Employee
@@ -167,12 +169,29 @@ def name_candidates(*, name: str, unit_id: int | None = None) -> list[Candidate]
     ]
 
 
+# What a roster match decides about a named employee.
+MATCH_FIELDS = ["employee", "match_state", "match_confidence", "match_candidates"]
+
+
 def involved_match(involved: InvolvedEmployee, *, unit_id: int | None = None) -> InvolvedEmployee:
     """Link a named employee to the roster, or record who they might be. Decided once: a
     second run, or a person staff already confirmed, is left as it is."""
     if involved.match_state != InvolvedEmployee.MatchState.UNMATCHED:
         return involved
-    employee, confidence, candidates = _match(involved, unit_id=unit_id)
+    involved_decide(involved, unit_id=unit_id, by_badge=employees_by_badge([badge_of(involved)]))
+    involved.save(update_fields=MATCH_FIELDS)
+    return involved
+
+
+def involved_decide(
+    involved: InvolvedEmployee, *, unit_id: int | None, by_badge: dict[str, Employee]
+) -> bool:
+    """involved_match without the write, for routing, which writes a batch's matches together:
+    decide on the object and return True, or False when it was decided before. `by_badge` is
+    employees_by_badge of (at least) this person's badge number."""
+    if involved.match_state != InvolvedEmployee.MatchState.UNMATCHED:
+        return False
+    employee, confidence, candidates = _match(involved, unit_id=unit_id, by_badge=by_badge)
     if employee is not None:
         involved.employee = employee
         involved.match_state = InvolvedEmployee.MatchState.MATCHED
@@ -182,21 +201,37 @@ def involved_match(involved: InvolvedEmployee, *, unit_id: int | None = None) ->
         involved.match_state = InvolvedEmployee.MatchState.NOT_FOUND
     involved.match_confidence = confidence
     involved.match_candidates = [c.as_json() for c in candidates]
-    involved.save(update_fields=["employee", "match_state", "match_confidence", "match_candidates"])
-    return involved
+    return True
+
+
+def badge_of(involved: InvolvedEmployee) -> str:
+    """The badge number the submitter gave, as the roster is searched for it."""
+    return involved.badge.strip().lstrip("#").strip().upper()
+
+
+def employees_by_badge(badges: Iterable[str]) -> dict[str, Employee]:
+    """The employee each of these badge numbers (badge_of) names, in one query: the DSN equal
+    ignoring case, an active employee before one who left."""
+    wanted = {badge for badge in badges if badge}
+    if not wanted:
+        return {}
+    found: dict[str, Employee] = {}
+    for employee in (
+        Employee.objects.annotate(badge=Upper("dsn"))
+        .filter(badge__in=wanted)
+        .select_related("unit")
+        .order_by("-active", "pk")
+    ):
+        found.setdefault(employee.badge, employee)
+    return found
 
 
 def _match(
-    involved: InvolvedEmployee, *, unit_id: int | None
+    involved: InvolvedEmployee, *, unit_id: int | None, by_badge: dict[str, Employee]
 ) -> tuple[Employee | None, float, list[Candidate]]:
-    badge = involved.badge.strip().lstrip("#").strip().upper()
+    badge = badge_of(involved)
     if badge:
-        employee = (
-            Employee.objects.filter(dsn__iexact=badge)
-            .select_related("unit")
-            .order_by("-active")
-            .first()
-        )
+        employee = by_badge.get(badge)
         if employee is not None:
             return employee, 1.0, [_as_candidate(employee, 100.0)]
     car = involved.car_number.strip().lstrip("#").strip()

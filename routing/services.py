@@ -7,13 +7,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cases.models import Case
 from commendations.models import Commendation
 from commendations.services import commendation_employee_identify
-from intake.models import Submission
+from intake.models import InvolvedEmployee, Submission
 from intake.outbox import routing_dispatch, routing_drain_next, routing_woken
 from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
 from notices.models import Notice
@@ -24,7 +24,7 @@ from notices.services import (
     notices_unknown_settle,
 )
 
-from .matching import involved_match
+from .matching import MATCH_FIELDS, badge_of, employees_by_badge, involved_decide
 from .models import RoutingRule
 from .rules import rule_for, rules_in_order
 
@@ -59,7 +59,7 @@ def submission_route(*, submission_id: int) -> None:
         )
         if submission.routing_state == Submission.RoutingState.DONE:
             return
-        routing = _Routing(rules=rules_in_order())
+        routing = _Routing(rules=rules_in_order(), submissions=[submission])
         routing.decide(submission)
         routing.store()
 
@@ -112,7 +112,7 @@ def _batch_route(*, failed: list[int]) -> tuple[int, int]:
         batch = list(_first_hand(_waiting_to_route()).exclude(pk__in=failed)[:ROUTE_BATCH])
         if not batch:
             return 0, 0
-        routing = _Routing(rules=rules_in_order())
+        routing = _Routing(rules=rules_in_order(), submissions=batch)
         for submission in batch:
             try:
                 with transaction.atomic():
@@ -149,22 +149,37 @@ def _first_hand(waiting: QuerySet[Submission]) -> QuerySet[Submission]:
 
 class _Routing:
     """Submissions routed in one transaction: each decided on its own (roster match, rule,
-    commendation), then their cases, notices and states written together, one statement each."""
+    commendation), then their roster matches, cases, notices and states written together, one
+    statement each. The employees they name, and the badge numbers given, are read once for
+    them all."""
 
-    def __init__(self, *, rules: list[RoutingRule]):
+    def __init__(self, *, rules: list[RoutingRule], submissions: list[Submission]):
         self.rules = rules
         self.members: dict[int, list] = {}  # queue id -> its active members with an address
         self.decided: list[tuple[Submission, RoutingRule]] = []
+        self.matched: list[InvolvedEmployee] = []
         self.cases: list[Case] = []
         self.notices: list[Notice | None] = []
         self.stored: list[Notice] = []  # notices a commendation stored already
+        prefetch_related_objects(
+            submissions,
+            Prefetch("employees", queryset=InvolvedEmployee.objects.select_related("employee")),
+        )
+        self.by_badge = employees_by_badge(
+            badge_of(person)
+            for submission in submissions
+            for person in submission.employees.all()
+            if person.match_state == InvolvedEmployee.MatchState.UNMATCHED
+        )
 
     def decide(self, submission: Submission) -> None:
         area = submission.service_area
         place_unit_id = area.unit_id if area is not None else None
-        involved = [
-            involved_match(person, unit_id=place_unit_id)
-            for person in submission.employees.select_related("employee")
+        involved = list(submission.employees.all())
+        matched = [
+            person
+            for person in involved
+            if involved_decide(person, unit_id=place_unit_id, by_badge=self.by_badge)
         ]
         # Only a linked employee's unit counts for the rules: a guess must not pick a queue.
         unit_ids = {person.employee.unit_id for person in involved if person.employee is not None}
@@ -201,6 +216,7 @@ class _Routing:
             *self._queue_alerts(submission, rule.queue),
         ]
         # Kept only once everything above went through (see waiting_route's savepoints).
+        self.matched += matched
         self.cases += [case] if case is not None else []
         self.stored += stored
         self.notices += notices
@@ -208,6 +224,8 @@ class _Routing:
         self.decided.append((submission, rule))
 
     def store(self) -> None:
+        if self.matched:  # every roster match of the batch in one UPDATE
+            InvolvedEmployee.objects.bulk_update(self.matched, MATCH_FIELDS)
         # One statement: the unique constraint keeps one case per submission, so a case left
         # by an earlier run (there is none while the row is not done) is kept as is.
         Case.objects.bulk_create(self.cases, ignore_conflicts=True)

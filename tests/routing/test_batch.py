@@ -15,7 +15,7 @@ from cases.models import Case
 from commendations.models import Commendation
 from directory.models import ServiceArea
 from intake import outbox
-from intake.models import Submission
+from intake.models import InvolvedEmployee, Submission
 from notices.models import Notice
 from ops import counters
 from routing.models import RoutingRule
@@ -121,19 +121,30 @@ def test_routing_together_decides_what_routing_each_alone_decides(roster, specs)
     assert not Submission.objects.filter(routing_state__in=WAITING).exists()
 
 
-def test_a_batch_shares_the_rules_the_inserts_and_the_commit():
-    member_of("bps-general", username="ivy")
-    waiting = [complaint(submitter_email=f"r{n}@example.com").submission for n in range(8)]
+def test_a_batch_shares_the_rules_the_inserts_and_the_commit(roster):
+    waiting = [
+        complaint(
+            submitter_email=f"r{n}@example.com",
+            employees=[{"badge": f"#500{n % 3}"}, {"badge": "9999"}],
+        ).submission
+        for n in range(8)
+    ]
     with CaptureQueriesContext(connection) as alone:
         submission_route(submission_id=waiting[0].pk)
     with CaptureQueriesContext(connection) as together:
         assert waiting_route() == 7
-    # The read that takes the seven replaces the one that locks a submission alone; the six
-    # others add each its read of the people named, and all seven a savepoint and its release
-    # (a batch smaller than ROUTE_BATCH ends the drain: the next reads again later). The
-    # rules, the queue's members, the case, notice and state writes and the commit are one
-    # statement for all seven.
-    assert len(together) == len(alone) + 6 + 7 * 2
+    # The read that takes the seven replaces the one that locks a submission alone; each of
+    # the seven adds a savepoint and its release (a batch smaller than ROUTE_BATCH ends the
+    # drain: the next reads again later). The people named and their badge numbers, the
+    # rules, the queue's members, the roster matches, the case, notice and state writes and
+    # the commit are one statement for all seven.
+    assert len(together) == len(alone) + 7 * 2
+    people = InvolvedEmployee.objects.filter(submission__in=waiting).order_by("submission_id", "pk")
+    assert [(p.employee.dsn if p.employee else None, p.match_state) for p in people] == [
+        (f"500{n % 3}", "matched") if first else (None, "not_found")
+        for n in range(8)
+        for first in (True, False)
+    ]
     assert Case.objects.count() == 8
     assert Notice.objects.count() == 16
 
