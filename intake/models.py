@@ -50,12 +50,11 @@ class Submission(models.Model):
         NONE = "none", _("Please do not contact me")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    tracking_number = models.CharField(_("tracking number"), max_length=20, unique=True)
-    status_token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique (Meta.constraints): looked up whole, never by a prefix.
+    tracking_number = models.CharField(_("tracking number"), max_length=20)
+    status_token_digest = models.CharField(max_length=64, editable=False)
     # A key the form carries so that a double click or a resent request stores one submission.
-    idempotency_key = models.CharField(
-        max_length=64, unique=True, null=True, blank=True, editable=False
-    )
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # A digest of what was sent under that key, so that the key sent again with different
     # content is told apart from a resend (empty for submissions stored before it was kept).
     idempotency_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
@@ -66,7 +65,7 @@ class Submission(models.Model):
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 
     routing_state = models.CharField(
-        max_length=8, choices=RoutingState.choices, default=RoutingState.PENDING, db_index=True
+        max_length=8, choices=RoutingState.choices, default=RoutingState.PENDING
     )
     routing_dispatched_at = models.DateTimeField(null=True, blank=True)
     routing_attempts = models.PositiveIntegerField(default=0)
@@ -134,6 +133,16 @@ class Submission(models.Model):
         ordering = ["-received_at"]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
+        # Every index is written again whenever routing changes the row (its state is indexed,
+        # so no update is a heap-only one): as few as the reads need. Unique constraints, not
+        # unique fields, so that PostgreSQL gets no second, pattern-matching index beside each.
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_number"], name="submission_tracking_number"),
+            models.UniqueConstraint(
+                fields=["status_token_digest"], name="submission_status_token_digest"
+            ),
+            models.UniqueConstraint(fields=["idempotency_key"], name="submission_idempotency_key"),
+        ]
         indexes = [
             models.Index(fields=["routing_state", "routing_dispatched_at"]),
             # The annual summary counts every complaint of a period by the date received, its

@@ -37,7 +37,10 @@ class Notice(models.Model):
         BOUNCED = "bounced", _("Bounced")
         FAILED = "failed", _("Failed")
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notices")
+    # Indexed by one_notice_per_occasion, which starts with it.
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="notices", db_index=False
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     # Distinguishes notices of the same kind that may legitimately repeat (one per status change,
     # one per message); empty for the once-only kinds.
@@ -53,10 +56,8 @@ class Notice(models.Model):
     )
     language = models.CharField(max_length=8, default="en")
     context = models.JSONField(default=dict, blank=True)
-    state = models.CharField(
-        max_length=10, choices=State.choices, default=State.QUEUED, db_index=True
-    )
-    provider_message_id = models.CharField(max_length=200, blank=True, db_index=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    provider_message_id = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -82,7 +83,12 @@ class Notice(models.Model):
                 name="one_notice_per_occasion",
             )
         ]
-        indexes = [models.Index(fields=["state", "dispatched_at"])]
+        # Each state change writes every index again (the state is indexed): only those the
+        # reads need, and none for matching a pattern.
+        indexes = [
+            models.Index(fields=["state", "dispatched_at"]),
+            models.Index(fields=["provider_message_id"], name="notice_provider_message_id"),
+        ]
 
     def __str__(self) -> str:
         # Shown wherever a notice is named (the admin too): never the recipient's address.
