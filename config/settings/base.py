@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Before anything that needs the database or the session: maintenance answers without them.
     "ops.middleware.MaintenanceMiddleware",
+    # The public forms' posts read quicker than Django's parser does, before anything reads them.
+    "ops.formdata.FormDataMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
