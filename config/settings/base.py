@@ -141,7 +141,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.SharedRedisCache",
             "LOCATION": REDIS_URL,
             # A cache that does not answer must not hold a resident's request: callers fall
             # back (intake/abuse.py) after a second, not after the operating system gives up.

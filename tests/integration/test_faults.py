@@ -222,7 +222,7 @@ def test_redis_killed_with_tasks_unacknowledged_turns_no_resident_away_and_loses
     cache_url = own_redis.url.replace("/0", "/1")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.SharedRedisCache",
             "LOCATION": cache_url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -93,7 +93,7 @@ def test_healthz_answers_json_when_the_shared_cache_is_down(client, settings):
     # Redis (the cache) refuses connections: the health answer says what it finds, as JSON.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.SharedRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -334,7 +334,7 @@ def test_a_drain_the_broker_refuses_leaves_the_submission_pending_and_the_next_t
 def test_with_the_shared_cache_unreachable_every_submission_wakes_a_drain(monkeypatch, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.SharedRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
