@@ -5,6 +5,7 @@ import math
 import re
 import time
 import unicodedata
+from functools import cached_property
 
 from django import forms
 from django.conf import settings
@@ -356,10 +357,22 @@ post_delete.connect(_areas_changed, sender=ServiceArea, dispatch_uid="intake-are
 class SubmissionForms:
     """A complaint or compliment with its employee and witness rows and its files, validated
     together. `add` re-shows the form with one more employee or witness row instead of
-    validating it: the way to add rows that works without JavaScript."""
+    validating it: the way to add rows that works without JavaScript. `language` is the one
+    an unbound form offers first.
+
+    Each form is made when first used: a public page whose unbound markup is kept
+    (intake_tags.unbound_form_cache) needs only markup_key, and making the forms (Django
+    copies every field of each) was a fifth of the page's time."""
 
     def __init__(
-        self, *, kind: str, data=None, files=None, add: str | None = None, form_class=None
+        self,
+        *,
+        kind: str,
+        data=None,
+        files=None,
+        add: str | None = None,
+        form_class=None,
+        language: str | None = None,
     ):
         self.kind = kind
         self.bound = data is not None
@@ -370,17 +383,33 @@ class SubmissionForms:
             rows = _int(data.get(f"{prefix}-TOTAL_FORMS"))
             limit = MAX_EMPLOYEES if self.adding == "employee" else MAX_WITNESSES
             data[f"{prefix}-TOTAL_FORMS"] = str(min(rows + 1, limit))
+        self._data, self._files, self._language = data, files, language
         # Staff entering a complaint by hand pass their own form (cases/forms.py), built on these.
-        form_class = form_class or (
+        self._form_class = form_class or (
             ComplaintForm if kind == Submission.Kind.COMPLAINT else ComplimentForm
         )
-        self.form = form_class(data)
-        self.employees = EmployeeFormSet(data, prefix="employees")
-        self.witnesses = (
-            WitnessFormSet(data, prefix="witnesses") if kind == Submission.Kind.COMPLAINT else None
-        )
-        self.files = AttachmentsForm(data, files)
         self.limits = limits()
+
+    @cached_property
+    def form(self) -> forms.Form:
+        form = self._form_class(self._data)
+        if self._language is not None:
+            form.initial["language"] = self._language
+        return form
+
+    @cached_property
+    def employees(self):
+        return EmployeeFormSet(self._data, prefix="employees")
+
+    @cached_property
+    def witnesses(self):
+        if self.kind != Submission.Kind.COMPLAINT:
+            return None
+        return WitnessFormSet(self._data, prefix="witnesses")
+
+    @cached_property
+    def files(self) -> AttachmentsForm:
+        return AttachmentsForm(self._data, self._files)
 
     @property
     def show_errors(self) -> bool:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -71,8 +72,7 @@ def _submission_page(request, *, kind: str):
         lost_files = [f.name for f in request.FILES.getlist("attachments")]
     else:
         key = uuid.uuid4().hex
-        forms = SubmissionForms(kind=kind, data=None)
-        forms.form.initial["language"] = get_language()
+        forms = SubmissionForms(kind=kind, language=get_language())
     summary = forms.error_summary() if forms.show_errors else []
     if rate_limited:
         summary.insert(0, (rate_limited, "submit"))
@@ -84,7 +84,8 @@ def _submission_page(request, *, kind: str):
         template,
         {
             "forms": forms,
-            "form": forms.form,
+            # Made only if the page renders it (not while its unbound markup is kept).
+            "form": SimpleLazyObject(lambda: forms.form),
             "idempotency_key": key,
             "summary": summary,
             "lost_files": _files_message(lost_files) if lost_files else "",
