@@ -5,6 +5,7 @@ import enum
 import hashlib
 import json
 import logging
+import secrets
 import smtplib
 import socket
 import time
@@ -231,11 +232,28 @@ def _letters(notices: Sequence[Notice]) -> list[list[Notice]]:
     return list(letters.values())
 
 
+class _Email(AnymailMessage):
+    """A notice's email. Written as MIME (by the SMTP and console backends, and the providers'
+    raw-message APIs), it gets a boundary here: left to it, Python's email generator compiles a
+    new regular expression for every message to make sure its random boundary is not in the
+    text, a third of the time it takes to write the message out."""
+
+    def message(self):
+        message = super().message()
+        if message.is_multipart():
+            texts = [self.body, *(content for content, _mimetype in self.alternatives)]
+            boundary = f"=_{secrets.token_hex(16)}"
+            while any(boundary in text for text in texts):  # as good as never
+                boundary = f"=_{secrets.token_hex(16)}"
+            message.set_boundary(boundary)
+        return message
+
+
 def _email(notices: Sequence[Notice], texts: tuple[str, str, str]) -> AnymailMessage:
     """One email of these notices' texts (subject, text, HTML) to each of their recipients."""
     subject, text, html = texts
     first = notices[0]
-    message = AnymailMessage(
+    message = _Email(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
