@@ -24,7 +24,7 @@ from notices.services import (
     notices_unknown_settle,
 )
 
-from .matching import MATCH_FIELDS, badge_of, employees_by_badge, involved_decide
+from .matching import badge_of, employees_by_badge, involved_decide, matches_store
 from .models import RoutingRule
 from .rules import rule_for, rules_in_order
 
@@ -224,8 +224,7 @@ class _Routing:
         self.decided.append((submission, rule))
 
     def store(self) -> None:
-        if self.matched:  # every roster match of the batch in one UPDATE
-            InvolvedEmployee.objects.bulk_update(self.matched, MATCH_FIELDS)
+        matches_store(self.matched)  # the batch's roster matches, an UPDATE for each outcome
         # One statement: the unique constraint keeps one case per submission, so a case left
         # by an earlier run (there is none while the row is not done) is kept as is.
         Case.objects.bulk_create(self.cases, ignore_conflicts=True)
