@@ -134,6 +134,15 @@ else:
         # The same backend, its health check asking the socket instead of the server
         # (ops/postgresql/base.py): no round trip before each request.
         DATABASES["default"]["ENGINE"] = "ops.postgresql"
+        # Parameters sent apart from the statement text, so nothing quotes them into it; and
+        # a statement a connection has run five times is prepared, so PostgreSQL parses and
+        # plans it once per connection instead of per request. Behind a pooler that cannot
+        # keep prepared statements (PgBouncer in transaction mode before 1.21) set
+        # DATABASE_PREPARED_STATEMENTS=false.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options.setdefault("server_side_binding", True)
+        if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+            options.setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits and lockouts must be shared between processes) ----------------------
