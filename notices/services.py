@@ -525,12 +525,12 @@ def _send_failed(notice: Notice, error: Exception, *, attempts: int) -> Notice.S
     now = timezone.now()
     sending = Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING)
     if outcome is _Outcome.FAILED:
-        _record(notice, sending, state=Notice.State.FAILED, last_error=text, updated_at=now)
+        _record([notice], sending, state=Notice.State.FAILED, last_error=text, updated_at=now)
         logger.warning("notice %s refused by the provider: %s", notice.pk, text)
         return Notice.State.FAILED
     retry_in = notice_retry_delay(attempts)
     _record(
-        notice,
+        [notice],
         sending,
         state=Notice.State.QUEUED,
         last_error=text,
@@ -595,7 +595,7 @@ def _never_connected(error: BaseException) -> bool:
 
 def _outcome_unknown(notice: Notice, *, reason: str) -> Notice.State:
     _record(
-        notice,
+        [notice],
         Notice.objects.filter(pk=notice.pk, state=Notice.State.SENDING),
         state=Notice.State.UNKNOWN,
         last_error=reason[:2000],
@@ -617,7 +617,7 @@ def _sending_abandoned(notice: Notice) -> bool:
     return started is None or timezone.now() - started > limit
 
 
-def _record(notices: Notice | Sequence[Notice], rows: QuerySet[Notice], **fields) -> int:
+def _record(notices: Sequence[Notice], rows: QuerySet[Notice], **fields) -> int:
     """Write what a send came to. Once the provider has answered, this write must not be lost
     to a database that is restarting: it is tried again for CANDOR_NOTICE_RECORD_SECONDS.
     Returns how many rows were written (0 when the notice had moved on meanwhile)."""
@@ -645,8 +645,8 @@ def _record(notices: Notice | Sequence[Notice], rows: QuerySet[Notice], **fields
             wait = min(wait * 2, 2.0)
 
 
-def _ids(notices: Notice | Sequence[Notice]) -> str:
-    return ", ".join(str(n.pk) for n in (notices if isinstance(notices, Sequence) else [notices]))
+def _ids(notices: Sequence[Notice]) -> str:
+    return ", ".join(str(notice.pk) for notice in notices)
 
 
 def notice_retry_delay(attempts: int) -> timedelta:
