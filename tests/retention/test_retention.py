@@ -2,7 +2,7 @@
 statistics stay true), what stops it, and that every purge is in the audit trail."""
 
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -38,8 +38,12 @@ TODAY = date(2026, 11, 24)
 
 
 def closed(*, years_ago: float, findings=None, ended=Case.Status.CLOSED, **kwargs) -> Case:
-    """A complaint that ended `years_ago` (received a month before)."""
-    ended_at = timezone.now().replace(year=TODAY.year) - timedelta(days=round(365.25 * years_ago))
+    """A complaint that ended `years_ago` before `TODAY` (received a month before).
+
+    Counted from `TODAY` at noon, not from the clock, so a case ends the same day whenever
+    the suite runs."""
+    noon = timezone.make_aware(datetime.combine(TODAY, time(12)))
+    ended_at = noon - timedelta(days=round(365.25 * years_ago))
     return received_case(
         on=ended_at - timedelta(days=30),
         ended=ended,
