@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Unit
 from intake.models import AllegationCategory, InvolvedEmployee
 from ops.forms import ListedChoices
+from staff.roles import staff_name
 
 from .models import Allegation, Case
 from .permissions import cases_visible_to, queues_visible_to
@@ -47,10 +48,6 @@ def _date_filter(label, field_name: str, lookup_expr: str) -> django_filters.Dat
         lookup_expr=lookup_expr,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-
-def _user_label(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -110,6 +107,8 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, user, **kwargs):
         self.user = user
+        # Whether a search named its submissions by id (filter_search); see count_up_to.
+        self.searched_by_ids = False
         visible_queues = queues_visible_to(user)
         # Always bound: an unbound FilterSet skips filter_queryset, and the list needs its order.
         super().__init__(data or {}, queryset=cases_visible_to(user), **kwargs)
@@ -120,7 +119,7 @@ class CaseFilter(django_filters.FilterSet):
             .distinct()
             .order_by("last_name", "first_name", "username")
         )
-        self.form.fields["assignee"].label_from_instance = _user_label
+        self.form.fields["assignee"].label_from_instance = staff_name
         for name in ("queue", "assignee", "unit"):
             self.form.fields[name].iterator = ListedChoices
 
@@ -179,6 +178,7 @@ class CaseFilter(django_filters.FilterSet):
         # many, by reading the list in its order (selectors.search_submission_ids).
         ids = search_submission_ids(words)
         if ids is not None:
+            self.searched_by_ids = True
             return queryset.filter(submission_among(ids))
         return queryset.filter(case_search(words))
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Employee
 from intake.forms import ComplaintForm
 from intake.models import AllegationCategory, InvolvedEmployee
+from staff.roles import staff_name
 
 from .models import Case, Finding
 from .services import STAFF_CHANNELS
@@ -35,7 +36,7 @@ class AssignForm(VersionForm):
         self.fields["assignee"].queryset = case.queue.members.filter(is_active=True).order_by(
             "last_name", "username"
         )
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["assignee"].label_from_instance = staff_name
 
 
 class ReasonForm(VersionForm):

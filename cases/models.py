@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from intake.models import AllegationCategory, InvolvedEmployee, Submission
+from ops.choices import choice_label
 from staff.models import Queue
 
 
@@ -98,6 +99,13 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    # Read from the enumerations (ops/choices.py): every row of the case list shows both.
+    def get_status_display(self) -> str:
+        return choice_label(Case.Status, self.status)
+
+    def get_priority_display(self) -> str:
+        return choice_label(Priority, self.priority)
 
 
 class Finding(models.TextChoices):

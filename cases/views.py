@@ -25,6 +25,7 @@ from intake.models import Attachment, Submission
 from ops.clients import client_address
 from ops.refusals import Refused
 from staff.exports import csv_response
+from staff.roles import staff_name
 
 from . import workflow
 from .filters import CaseFilter
@@ -132,9 +133,10 @@ def cases_list(request):
         {
             "form": filters.form,
             "page": page,
-            "count": count_up_to(cases, cap=COUNT_CAP),
+            "count": count_up_to(cases, cap=COUNT_CAP, ordered=not filters.searched_by_ids),
             "count_cap": COUNT_CAP,
             "query": query.urlencode(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -169,9 +171,7 @@ def cases_export(request):
                 timezone.localtime(case.submission.received_at).isoformat(timespec="minutes"),
                 case.get_status_display(),
                 case.get_priority_display(),
-                (case.assignee.get_full_name() or case.assignee.get_username())
-                if case.assignee
-                else "",
+                staff_name(case.assignee) if case.assignee else "",
                 case.due_date.isoformat(),
                 "yes" if case.is_open and case.due_date < today else "",
                 "yes" if case.confidential else "",

@@ -1,6 +1,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+
 from audit.models import AuditEvent
 
 from .models import PUBLIC_STAGE_OF_CASE_STATUS, Submission
@@ -13,6 +17,31 @@ def submission_by_status_token(token: str) -> Submission | None:
     if not token or len(token) > 100:
         return None
     return Submission.objects.filter(status_token_digest=status_token_digest(token)).first()
+
+
+def account_letters_hold(words: str) -> Q:
+    """Submissions whose account's letters and digits, run together, hold those of the words
+    (PostgreSQL's `narrative_letters` column, intake migration 0009). Every account that holds
+    the words holds their letters, so this only narrows; through its trigram index it narrows a
+    phrase of common words to the accounts where they follow each other. Both sides are made
+    by the same PostgreSQL expression: Python's upper() differs from it on some letters (ß)."""
+    if connection.vendor != "postgresql":
+        return Q()
+    table = connection.ops.quote_name(Submission._meta.db_table)
+    letters = "regexp_replace(upper(%s), '[^[:alnum:]]+', '', 'g')"
+    return Q(
+        RawSQL(  # noqa: S611 - the table's name from the model's metadata; the words a parameter
+            f"{table}.narrative_letters LIKE '%%' || {letters} || '%%'",
+            [words],
+            output_field=BooleanField(),
+        )
+    )
+
+
+def accounts_holding(words: str) -> Q:
+    """Submissions whose account holds the words, in any case: narrowed first by their letters
+    (account_letters_hold, an index on PostgreSQL), then read as written."""
+    return account_letters_hold(words) & Q(narrative__icontains=words)
 
 
 def quarantine_held():

@@ -22,6 +22,12 @@ ROLES = {
 }
 
 
+def staff_name(user) -> str:
+    """A staff member as staff pages name them: their full name, or their username when they
+    have none."""
+    return user.get_full_name() or user.get_username()
+
+
 def user_roles(user) -> set[str]:
     """The user's role names, read once per request."""
     if not user.is_authenticated or not user.is_active:

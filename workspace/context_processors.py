@@ -2,6 +2,8 @@
 
 from functools import partial
 
+from django.utils.functional import SimpleLazyObject
+
 from .menu import menu_for
 
 
@@ -9,5 +11,6 @@ def staff_menu(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", bool)():
         return {}
-    # A callable: the template calls it when it renders the menu, and public pages never do.
-    return {"staff_menu": partial(menu_for, user, path=request.path)}
+    # Worked out when the template first asks for it, once however often it does, and never
+    # on public pages.
+    return {"staff_menu": SimpleLazyObject(partial(menu_for, user, path=request.path))}

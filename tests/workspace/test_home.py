@@ -123,6 +123,31 @@ def test_the_commander_sees_findings_to_approve_overdue_by_investigator_and_unas
     assert f"assignee={investigator.pk}&amp;overdue=on" in body
 
 
+def test_overdue_by_investigator_counts_most_first_then_by_last_name_and_nobody_last(commander):
+    from cases.selectors import overdue_by_assignee
+
+    zed = staff_member(roles.INVESTIGATOR, "use-of-force", last_name="Zed", first_name="Ann")
+    abe = staff_member(roles.INVESTIGATOR, "use-of-force", last_name="Abe", first_name="")
+    cole = staff_member(roles.INVESTIGATOR, "use-of-force", last_name="Cole", first_name="Bo")
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for assignee, late in [(zed, 2), (abe, 2), (None, 2), (cole, 1)]:
+        for _ in range(late):
+            Case.objects.filter(pk=a_case().pk).update(assignee=assignee, due_date=yesterday)
+    not_yet = a_case()
+    Case.objects.filter(pk=not_yet.pk).update(assignee=cole)  # open, due later
+    closed = a_case()
+    Case.objects.filter(pk=closed.pk).update(
+        assignee=cole, due_date=yesterday, status=Case.Status.CLOSED
+    )
+    rows = overdue_by_assignee(user=commander)
+    assert [(row.assignee_id, row.name, row.count) for row in rows] == [
+        (abe.pk, "Abe", 2),
+        (zed.pk, "Ann Zed", 2),
+        (None, "", 2),
+        (cole.pk, "Bo Cole", 1),
+    ]
+
+
 def test_the_chiefs_office_sees_commendations_to_confirm_and_not_yet_acknowledged(client):
     chief = staff_member(roles.CHIEFS_OFFICE, "chiefs-office", username="charles")
     EmployeeFactory(dsn="1003")
@@ -191,6 +216,21 @@ def test_the_menu_offers_exactly_the_pages_the_role_can_open(client, request, ro
     page = client.get(reverse("workspace:home")).content.decode()
     for url in offered:
         assert f'href="{url}"' in page
+
+
+def test_a_page_works_the_menu_out_once_and_a_public_page_never(client, commander, monkeypatch):
+    from workspace import context_processors
+
+    calls = []
+    monkeypatch.setattr(
+        context_processors, "menu_for", lambda *a, **k: calls.append(1) or menu_for(*a, **k)
+    )
+    sign_in(client, commander)
+    page = client.get(reverse("cases:list")).content.decode()
+    assert len(calls) == 1
+    assert f'href="{reverse("cases:list")}" aria-current="page"' in page
+    client.get(reverse("intake:complaint"))
+    assert len(calls) == 1
 
 
 @pytest.mark.parametrize("role", ["investigator", "commander", "intake_coordinator"])

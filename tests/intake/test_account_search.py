@@ -1,0 +1,80 @@
+"""The words of a search in the account: narrowed first by the account's letters (PostgreSQL's
+generated column and its trigram index), then read as written. The narrowing must never drop
+an account that holds the words, whatever the letters, case or punctuation."""
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from intake.models import Submission
+from intake.selectors import account_letters_hold, accounts_holding
+from intake.services import SubmissionData, submission_create
+
+pytestmark = pytest.mark.django_db
+
+# Letters whose upper case is another length or another letter in some language, marks that
+# combine, digits of other scripts, and what LIKE and regular expressions treat specially.
+LETTERS = st.characters(
+    codec="utf-8",
+    exclude_characters="\x00",
+    categories=["L", "M", "N", "P", "S", "Zs"],
+) | st.sampled_from(list("ßſİıΣςǅﬁčćđšž%_\\'[]^$.*+?() \t\n"))
+ACCOUNTS = st.text(LETTERS, max_size=60)
+
+
+def _recased(text: str, flips: list[bool]) -> str:
+    flips = (flips + [False] * len(text))[: len(text)]
+    return "".join(c.upper() if flip else c.lower() for c, flip in zip(text, flips, strict=True))
+
+
+@pytest.fixture
+def account():
+    receipt = submission_create(data=SubmissionData(kind="complaint", narrative="-"))
+    return receipt.submission
+
+
+def holds(submission, condition) -> bool:
+    return Submission.objects.filter(pk=submission.pk).filter(condition).exists()
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    narrative=ACCOUNTS,
+    span=st.tuples(st.integers(0, 60), st.integers(0, 60)),
+    flips=st.lists(st.booleans(), max_size=60),
+    other=st.text(LETTERS, min_size=1, max_size=12),
+    use_other=st.booleans(),
+)
+def test_the_letters_never_drop_an_account_that_holds_the_words(
+    account, narrative, span, flips, other, use_other
+):
+    start, end = sorted(span)
+    words = other if use_other else _recased(narrative[start:end], flips)
+    assume(words.strip())
+    Submission.objects.filter(pk=account.pk).update(narrative=narrative)
+    as_written = holds(account, Q(narrative__icontains=words))
+    if as_written:
+        assert holds(account, account_letters_hold(words)), (narrative, words)
+    assert holds(account, accounts_holding(words)) is as_written, (narrative, words)
+
+
+def test_the_letters_are_kept_by_postgresql_through_every_change_of_the_account(account):
+    if connection.vendor != "postgresql":
+        pytest.skip("the generated column is PostgreSQL's")
+    Submission.objects.filter(pk=account.pk).update(narrative="He took my phone, at the bus-stop!")
+    assert holds(account, account_letters_hold("phone at the bus stop"))
+    assert holds(account, account_letters_hold("PHONEATTHEBUSSTOP"))
+    assert not holds(account, accounts_holding("phone at the bus stop"))  # read as written
+    Submission.objects.filter(pk=account.pk).update(narrative="[removed]")
+    assert not holds(account, account_letters_hold("phone"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT narrative_letters FROM intake_submission WHERE id = %s", [account.pk]
+        )
+        assert cursor.fetchone() == ("REMOVED",)
