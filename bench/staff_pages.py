@@ -6,6 +6,7 @@ Django is imported inside the functions: the settings it reads are the ones
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse, urlunparse
@@ -58,11 +59,14 @@ def commander_signed_in() -> tuple["AbstractBaseUser", "Client"]:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from staff.signin import SESSION_LOGIN_AT, SESSION_SEEN_AT
+
     commander = get_user_model().objects.get(username="commander")
     device = TOTPDevice.objects.filter(user=commander, confirmed=True).first()
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(commander)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_LOGIN_AT] = session[SESSION_SEEN_AT] = int(time.time())
     session.save()
     return commander, client

@@ -64,8 +64,13 @@ class StaffSessionMiddleware:
                 client_address(request),
             )
             return redirect(f"{reverse('staff:verify')}?{next_query}")
-        request.session[SESSION_SEEN_AT] = now
-        request.staff_idle_seconds_left = settings.CANDOR_STAFF_IDLE_SECONDS
+        # The session is written again only when its last-seen time is a thirtieth of the
+        # idle limit old (a minute of thirty), not on every page: the page's countdown starts
+        # from the time kept, so it never promises more than the server allows.
+        idle = settings.CANDOR_STAFF_IDLE_SECONDS
+        if now - seen_at >= max(1, idle // 30) or SESSION_SEEN_AT not in request.session:
+            request.session[SESSION_SEEN_AT] = seen_at = now
+        request.staff_idle_seconds_left = idle - (now - seen_at)
         request.staff_session_seconds_left = settings.CANDOR_STAFF_ABSOLUTE_SECONDS - (
             now - login_at
         )

@@ -2,12 +2,15 @@
 signed in with both factors. Any room's staff pages (everything under /staff/ and /admin/)
 need both factors, so tests of those pages sign in with `sign_in`."""
 
+import time
+
 from django.contrib.auth.models import Group
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from staff.models import Queue
+from staff.signin import SESSION_LOGIN_AT, SESSION_SEEN_AT
 from tests.factories import UserFactory
 
 
@@ -35,4 +38,5 @@ def sign_in(client, user) -> None:
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_LOGIN_AT] = session[SESSION_SEEN_AT] = int(time.time())
     session.save()

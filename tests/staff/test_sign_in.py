@@ -97,6 +97,39 @@ def test_an_idle_session_ends(client, investigator, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_pages_renew_the_idle_clock_once_a_thirtieth_of_it_has_passed(
+    client, investigator, settings
+):
+    """Not every page writes the session: the clock is renewed when a thirtieth of the idle
+    limit has passed since it was, and each page's countdown starts from the time kept."""
+    settings.CANDOR_STAFF_IDLE_SECONDS = 600  # renewed after 20 seconds
+    password_step(client, investigator)
+    client.post(reverse("staff:verify"), {"token": current_code(investigator)})
+    for age, renewed in [(0, False), (19, False), (20, True), (400, True)]:
+        session = client.session
+        seen_at = int(time.time()) - age
+        session[SESSION_SEEN_AT] = seen_at
+        session.save()
+        response = client.get(reverse("cases:queues"))
+        assert response.status_code == 200
+        kept = client.session[SESSION_SEEN_AT]
+        assert (kept > seen_at) is renewed, age
+        left = response.wsgi_request.staff_idle_seconds_left
+        assert abs(left - (600 - (int(time.time()) - kept))) <= 1  # counts from the time kept
+        assert f'data-idle="{left}"' in response.content.decode()
+
+
+def test_stay_signed_in_renews_the_idle_clock_at_once(client, investigator, settings):
+    password_step(client, investigator)
+    client.post(reverse("staff:verify"), {"token": current_code(investigator)})
+    session = client.session
+    session[SESSION_SEEN_AT] = int(time.time()) - 5
+    session.save()
+    response = client.post(reverse("staff:keep-alive"))
+    assert response.json() == {"idle_seconds_left": settings.CANDOR_STAFF_IDLE_SECONDS}
+    assert client.session[SESSION_SEEN_AT] >= int(time.time()) - 1
+
+
 def test_a_session_ends_at_the_absolute_limit_however_active(client, investigator, settings):
     settings.CANDOR_STAFF_ABSOLUTE_SECONDS = 0
     password_step(client, investigator)
