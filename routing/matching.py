@@ -223,7 +223,12 @@ def matches_store(people: Sequence[InvolvedEmployee]) -> None:
 
 def badge_of(involved: InvolvedEmployee) -> str:
     """The badge number the submitter gave, as the roster is searched for it."""
-    return involved.badge.strip().lstrip("#").strip().upper()
+    return _number_given(involved.badge).upper()
+
+
+def _number_given(text: str) -> str:
+    """A badge or car number as a resident types it, without the spaces and "#" around it."""
+    return text.strip().lstrip("#").strip()
 
 
 def employees_by_badge(badges: Iterable[str]) -> dict[str, Employee]:
@@ -251,7 +256,7 @@ def _match(
         employee = by_badge.get(badge)
         if employee is not None:
             return employee, 1.0, [_as_candidate(employee, 100.0)]
-    car = involved.car_number.strip().lstrip("#").strip()
+    car = _number_given(involved.car_number)
     if car:
         by_car = list(
             Employee.objects.filter(active=True, car_number__iexact=car).select_related("unit")
