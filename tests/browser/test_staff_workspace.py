@@ -97,6 +97,20 @@ def test_the_commander_approves_findings_from_the_home(screen):
     assert_fits(page, "the printable case file")
 
 
+def test_the_case_list_fits_with_a_confidential_case_among_them(screen):
+    """On a phone each case is a card: a tracking number and its "confidential" tag, kept on
+    one line in the desktop's column, wrap in the card instead of widening the page."""
+    page = screen
+    commander = staff_member(roles.BPS_COMMANDER, *bps(), username="carla")
+    submission = routed_complaint(categories=["use_of_force"])
+    Case.objects.filter(submission=submission).update(confidential=True)
+    sign_in(page, commander)
+    page.get_by_role("link", name="Cases", exact=True).click()
+    page.locator("#cases").get_by_role("link", name=submission.tracking_number).wait_for()
+    page.locator("#cases .tag", has_text="confidential").wait_for()
+    assert_fits(page, "the case list")
+
+
 def test_the_chiefs_office_confirms_an_employee_from_the_home(screen):
     page = screen
     chief = staff_member(roles.CHIEFS_OFFICE, "chiefs-office", username="charles")
