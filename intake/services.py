@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from audit.models import AuditAction
 from audit.services import audit_record
 from ops.refusals import Refused
+from ops.rowsql import row_by_unique
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_files_delete, attachment_store
@@ -123,12 +124,9 @@ def _key_for_content(*, key: str, fingerprint: str, on_reuse: str) -> tuple[str,
 
 
 def _stored_under(key: str) -> tuple[int, str] | None:
-    """(id, content fingerprint) of the submission stored under this idempotency key."""
-    return (
-        Submission.objects.filter(idempotency_key=key)
-        .values_list("pk", "idempotency_fingerprint")
-        .first()
-    )
+    """(id, content fingerprint) of the submission stored under this idempotency key: asked
+    on every submission, so in SQL of its own (ops.rowsql)."""
+    return row_by_unique(Submission, "idempotency_key", key, "id", "idempotency_fingerprint")
 
 
 def submission_receive(

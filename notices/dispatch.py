@@ -22,7 +22,7 @@ SEND_TASK = "notices.tasks.send_notice"
 # one EMAIL_TIMEOUT at most (the task's time limit counts on it); each thread keeps a
 # database connection, BATCH_SIZE per email worker process.
 SEND_BATCH_TASK = "notices.tasks.send_notices"
-BATCH_SIZE = 8
+BATCH_SIZE = 16
 
 
 def notice_dispatch(*, notice_ids: list[int], countdown: float = 0) -> int:

@@ -1,0 +1,122 @@
+"""A form's fields copied attribute by attribute are what Django's deep copy makes: the same
+values, and anew whatever Django makes anew, so one form's changes never reach another's."""
+
+import copy
+
+import pytest
+from django import forms
+from hypothesis import given
+from hypothesis import strategies as st
+
+from directory.models import ServiceArea
+from intake import forms as intake_forms
+from ops.formcopy import CheaplyCopiedForm, field_copy
+
+pytestmark = pytest.mark.django_db
+
+LABELS = st.one_of(st.text(max_size=5), st.sampled_from([intake_forms._("Other"), "x"]))
+PAIRS = st.tuples(st.one_of(st.text(max_size=5), st.integers(), st.none()), LABELS)
+CHOICES = st.lists(
+    st.one_of(PAIRS, st.tuples(st.text(max_size=5), st.lists(PAIRS, max_size=3))), max_size=4
+)
+
+
+def django_fields():
+    return [
+        forms.CharField(max_length=5, widget=forms.TextInput(attrs={"class": "a"})),
+        forms.EmailField(required=False),
+        forms.IntegerField(widget=forms.HiddenInput),
+        forms.DateField(widget=forms.DateInput(attrs={"type": "date"})),
+        forms.BooleanField(required=False),
+        forms.ChoiceField(choices=[("a", "A"), ("Group", [("b", "B")])]),
+        forms.MultipleChoiceField(choices=[(1, "one")], widget=forms.CheckboxSelectMultiple),
+        forms.TypedChoiceField(choices=[("1", "one")], coerce=int),
+        forms.ModelChoiceField(queryset=ServiceArea.objects.all()),
+        forms.SplitDateTimeField(),  # a MultiValueField: copied by deepcopy
+        forms.FileField(required=False),
+    ]
+
+
+def our_fields():
+    classes = [
+        value
+        for value in vars(intake_forms).values()
+        if isinstance(value, type) and issubclass(value, CheaplyCopiedForm)
+    ]
+    assert len(classes) >= 5
+    return [field for form in classes for field in form.base_fields.values()]
+
+
+def assert_copied_as_django_copies(field):
+    ours, djangos = field_copy(field, {}), copy.deepcopy(field)
+    assert type(ours) is type(djangos) and vars(ours).keys() == vars(djangos).keys()
+    for name, value in vars(djangos).items():
+        mine = getattr(ours, name)
+        if name == "widget":
+            assert type(mine) is type(value) and mine is not field.widget
+            assert vars(mine).keys() == vars(value).keys()
+            assert mine.attrs == value.attrs and mine.attrs is not field.widget.attrs
+            assert getattr(mine, "choices", None) == getattr(value, "choices", None)
+        elif name in ("_queryset", "queryset"):
+            assert mine is not getattr(field, name) and str(mine.query) == str(value.query)
+        elif name == "fields":
+            assert [type(f) for f in mine] == [type(f) for f in value]
+        else:
+            assert mine == value, name
+        if isinstance(value, (list, dict)) and value is not getattr(field, name):
+            assert mine is not getattr(field, name), name  # made anew, as Django makes it
+
+
+@pytest.mark.parametrize("index", range(len(django_fields())))
+def test_a_django_field_is_copied_as_django_copies_it(index):
+    assert_copied_as_django_copies(django_fields()[index])
+
+
+def test_every_field_of_the_public_forms_is_copied_as_django_copies_it():
+    for field in our_fields():
+        assert_copied_as_django_copies(field)
+
+
+@given(choices=CHOICES)
+def test_any_choices_are_copied_as_django_copies_them(choices):
+    field = forms.ChoiceField(choices=choices)
+    ours, djangos = field_copy(field, {}), copy.deepcopy(field)
+    assert ours.choices == djangos.choices == field.choices
+    assert ours._choices is not field._choices
+    for mine, base in zip(ours._choices, field._choices, strict=True):
+        if isinstance(base[1], list):
+            assert mine[1] is not base[1]  # a group's list, made anew
+
+
+def test_one_forms_change_to_its_fields_never_reaches_another():
+    first, second = intake_forms.ComplaintForm(), intake_forms.ComplaintForm()
+    first.fields["narrative"].widget.attrs["data-x"] = "1"
+    first.fields["narrative"].error_messages["required"] = "changed"
+    first.fields["narrative"].validators.append(lambda value: None)
+    first.fields["language"].choices = [("xx", "Xx")]
+    fresh = intake_forms.ComplaintForm()
+    for form in (second, fresh):
+        assert "data-x" not in form.fields["narrative"].widget.attrs
+        assert form.fields["narrative"].error_messages["required"] != "changed"
+        assert len(form.fields["narrative"].validators) == len(
+            intake_forms.ComplaintForm.base_fields["narrative"].validators
+        )
+        assert ("xx", "Xx") not in form.fields["language"].choices
+    assert first.fields["service_area"].queryset is not second.fields["service_area"].queryset
+
+
+class DeepCopiedComplaintForm(intake_forms.ComplaintForm):
+    """The complaint form with its fields in a plain dict: Django's deep copy makes its own."""
+
+
+DeepCopiedComplaintForm.base_fields = dict(intake_forms.ComplaintForm.base_fields)
+
+
+def test_a_form_renders_and_cleans_the_same_whichever_way_its_fields_were_copied():
+    data = {"narrative": "x" * 30, "service_area": "nowhere", "language": "es"}
+    for bound in ({}, {"data": data}):
+        ours = intake_forms.ComplaintForm(**bound)
+        djangos = DeepCopiedComplaintForm(**bound)
+        assert type(DeepCopiedComplaintForm.base_fields) is dict
+        assert ours.as_div() == djangos.as_div()
+        assert ours.is_valid() == djangos.is_valid() and ours.errors == djangos.errors
