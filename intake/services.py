@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from audit.models import AuditAction
 from audit.services import audit_record
 from ops.refusals import Refused
-from ops.rowsql import row_by_unique
+from ops.rowsql import row_by_unique, rows_insert
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_files_delete, attachment_store
@@ -280,7 +280,7 @@ def _store(
     # handled by the caller), which also gives its tracking number back.
     number = tracking_number_next(kind=data.kind, year=timezone.localdate(now).year)
     quarantined = bool(quarantine_reason)
-    submission = Submission.objects.create(
+    submission = Submission(
         tracking_number=number,
         status_token_digest=status_token_digest(token),
         idempotency_key=key,
@@ -294,10 +294,10 @@ def _store(
         **({} if quarantined else routing_queued_fields(now=now)),
         **fields,
     )
-    InvolvedEmployee.objects.bulk_create(
-        InvolvedEmployee(submission=submission, **vars(e)) for e in data.employees
-    )
-    Witness.objects.bulk_create(Witness(submission=submission, **vars(w)) for w in data.witnesses)
+    # In SQL of their own (ops.rowsql): the ORM's insert cost more CPU than the statement.
+    rows_insert([submission])
+    rows_insert([InvolvedEmployee(submission=submission, **vars(e)) for e in data.employees])
+    rows_insert([Witness(submission=submission, **vars(w)) for w in data.witnesses])
     for checked in attachments:
         stored_files.append(attachment_store(submission=submission, checked=checked))
     if not quarantined:

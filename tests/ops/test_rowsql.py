@@ -5,6 +5,7 @@ areas there are, as Django's model choice field did."""
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,3 +139,92 @@ def notices(db):
         copy.save()
         found.append(copy)
     return found
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    accounts=st.lists(
+        st.fixed_dictionaries(
+            {
+                "narrative": TEXT,
+                "submitter_name": TEXT,
+                "occurred_on": st.none() | st.dates(),
+                "occurred_time": st.none() | st.times(),
+                "share_publicly": st.booleans(),
+                "categories": st.lists(TEXT, max_size=3),
+                "in_area": st.booleans(),
+            }
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    people=st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": TEXT,
+                "badge": st.text(max_size=20).filter(lambda s: "\x00" not in s),
+                "match_confidence": st.none() | st.floats(allow_nan=False, allow_infinity=False),
+                "match_candidates": st.lists(st.dictionaries(TEXT, st.integers(), max_size=2)),
+            }
+        ),
+        max_size=3,
+    ),
+)
+def test_rows_inserted_are_the_rows_the_orms_insert_makes(areas, accounts, people):
+    from intake.models import InvolvedEmployee, Submission
+    from ops.rowsql import rows_insert
+
+    def made(how: str) -> list[int]:
+        submissions = [
+            Submission(
+                kind="complaint",
+                tracking_number=f"C-{how}-{n}",
+                idempotency_key=f"{how}{n}",
+                status_token_digest=f"{how}{n}",
+                service_area=areas[0] if account["in_area"] else None,
+                **{k: v for k, v in account.items() if k != "in_area"},
+            )
+            for n, account in enumerate(accounts)
+        ]
+        if how == "ours":
+            rows_insert(submissions)
+        else:
+            Submission.objects.bulk_create(submissions)
+        employees = [InvolvedEmployee(submission=submissions[0], **person) for person in people]
+        if how == "ours":
+            rows_insert(employees)
+        else:
+            InvolvedEmployee.objects.bulk_create(employees)
+        assert all(obj.pk and not obj._state.adding for obj in submissions + employees)
+        return [submission.pk for submission in submissions]
+
+    def read(pks: list[int]) -> list:
+        rows = []
+        for pk in pks:
+            submission = Submission.objects.values().get(pk=pk)
+            for name in (
+                "id",
+                "tracking_number",
+                "idempotency_key",
+                "status_token_digest",
+                "received_at",
+            ):
+                submission.pop(name)
+            employees = list(
+                InvolvedEmployee.objects.filter(submission_id=pk).values().order_by("pk")
+            )
+            for employee in employees:
+                del employee["id"], employee["submission_id"]
+            rows.append((submission, employees))
+        return rows
+
+    with transaction.atomic():
+        assert read(made("ours")) == read(made("django"))
+        transaction.set_rollback(True)  # the next example starts without these rows
