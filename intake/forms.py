@@ -376,9 +376,9 @@ class SubmissionForms:
     validating it: the way to add rows that works without JavaScript. `language` is the one
     an unbound form offers first.
 
-    Each form is made when first used: a public page whose unbound markup is kept
-    (intake_tags.unbound_form_cache) needs only markup_key, and making the forms (Django
-    copies every field of each) was a fifth of the page's time."""
+    Each form is made when first used: a public page kept unbound (intake/kept.py) needs only
+    markup_key, and making the forms (Django copies every field of each) was a fifth of the
+    page's time."""
 
     def __init__(
         self,
@@ -434,7 +434,7 @@ class SubmissionForms:
     def markup_key(self) -> tuple:
         """Everything the markup of these forms, unbound, depends on besides the template: the
         kind, the language, the areas offered and the file limits. Equal keys, equal markup
-        (the public pages keep it, see intake_tags.unbound_form_cache)."""
+        (the public pages are kept under it, see intake/kept.py)."""
         return (self.kind, get_language(), areas_offered(), tuple(self.limits.items()))
 
     def is_valid(self) -> bool:

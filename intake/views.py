@@ -17,6 +17,7 @@ from ops.clients import client_address
 from ops.refusals import Refused
 
 from .forms import MessageForm, SubmissionForms
+from .kept import unbound_page
 from .models import Submission
 from .permissions import may_judge_quarantine
 from .selectors import quarantine_held, submission_by_status_token, submission_stages
@@ -71,21 +72,25 @@ def _submission_page(request, *, kind: str):
         # Browsers never re-fill a file input, so every file chosen must be chosen again.
         lost_files = [f.name for f in request.FILES.getlist("attachments")]
     else:
-        key = uuid.uuid4().hex
         forms = SubmissionForms(kind=kind, language=get_language())
+        return unbound_page(
+            request,
+            template=f"intake/{kind}.html",
+            key=forms.markup_key(),
+            # Made only if the page is rendered (not while it is kept).
+            context={"forms": forms, "form": SimpleLazyObject(lambda: forms.form), "summary": []},
+        )
     summary = forms.error_summary() if forms.show_errors else []
     if rate_limited:
         summary.insert(0, (rate_limited, "submit"))
     if lost_files and summary:
         summary.append((_files_message(lost_files), forms.files["attachments"].auto_id))
-    template = f"intake/{kind}.html"
     return render(
         request,
-        template,
+        f"intake/{kind}.html",
         {
             "forms": forms,
-            # Made only if the page renders it (not while its unbound markup is kept).
-            "form": SimpleLazyObject(lambda: forms.form),
+            "form": forms.form,
             "idempotency_key": key,
             "summary": summary,
             "lost_files": _files_message(lost_files) if lost_files else "",

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from intake import forms as intake_forms
+from intake.kept import kept_pages_forget
 from intake.outbox import routing_woken
 from staff import roles
 from staff.models import Queue
@@ -28,10 +29,12 @@ def _intake_rate_limits_out_of_the_way(settings):
 
 
 @pytest.fixture(autouse=True)
-def _areas_read_afresh():
-    # The public forms keep the areas they offer for a few seconds per process; a test's
-    # rolled-back areas must not show in the next test's form.
+def _public_pages_afresh():
+    # The public forms keep the areas they offer for a few seconds per process, and their pages
+    # per process (intake/kept.py): a test's rolled-back areas or settings must not show in the
+    # next test's form.
     intake_forms._areas_changed()
+    kept_pages_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,14 +1,8 @@
 """The public pages' fields: label, hint, error and widget, with the hint and error tied to the
 widget (aria-describedby, aria-invalid). Written in Python rather than as an included template:
-the complaint form has some thirty fields, and an include per field was most of its page time.
-And the markup of an unbound public form, kept per process, since every new visitor gets the
-same."""
-
-import hashlib
+the complaint form has some thirty fields, and an include per field was most of its page time."""
 
 from django import forms, template
-from django.conf import settings
-from django.core.cache.backends.locmem import LocMemCache
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -88,43 +82,3 @@ def public_field(field: forms.BoundField, show_errors=False) -> SafeString:
 def hidden_fields(form: forms.Form) -> SafeString:
     """A form of hidden fields only (a formset's management form), as bare inputs."""
     return mark_safe("".join(str(field) for field in form.hidden_fields()))  # noqa: S308
-
-
-# Markup of unbound public forms, per web process. Only an unbound form is ever kept: a form
-# bound to what someone typed is rendered for them alone, never stored.
-_unbound_markup = LocMemCache(
-    "candor-unbound-forms", {"TIMEOUT": 3600, "OPTIONS": {"MAX_ENTRIES": 200}}
-)
-
-
-class UnboundFormCacheNode(template.Node):
-    def __init__(self, nodelist, forms_expression):
-        self.nodelist = nodelist
-        self.forms = forms_expression
-
-    def render(self, context) -> str:
-        submission_forms = self.forms.resolve(context)
-        # Debug (`make run`) reloads templates as they are edited: render them every time.
-        if submission_forms.bound or settings.DEBUG:
-            return self.nodelist.render(context)
-        where = f"{self.origin.name}:{self.token.position}"
-        key = hashlib.sha256(repr((where, submission_forms.markup_key())).encode()).hexdigest()
-        markup = _unbound_markup.get(key)
-        if markup is None:
-            markup = self.nodelist.render(context)
-            _unbound_markup.set(key, markup)
-        return markup
-
-
-@register.tag
-def unbound_form_cache(parser, token):
-    """`{% unbound_form_cache forms %}…{% endunbound_form_cache %}` around the fields of a
-    public form (SubmissionForms): rendered once per process and key (SubmissionForms.markup_key)
-    while the form is unbound, rendered every time once it is bound. Nothing that differs
-    between visitors (CSRF token, form key) may be inside."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("unbound_form_cache takes the forms, e.g. `forms`")
-    nodelist = parser.parse(("endunbound_form_cache",))
-    parser.delete_first_token()
-    return UnboundFormCacheNode(nodelist, parser.compile_filter(bits[1]))
