@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ServiceArea
-from ops.formcopy import CheaplyCopiedForm
+from ops.formcopy import CheaplyCopiedForm, CheaplyCopiedFormSet
 from ops.forms import ListedChoices
 from ops.rowsql import row_by_unique
 
@@ -316,10 +316,20 @@ class WitnessForm(PublicForm):
 
 
 EmployeeFormSet = forms.formset_factory(
-    EmployeeForm, extra=1, max_num=MAX_EMPLOYEES, validate_max=True, absolute_max=MAX_EMPLOYEES
+    EmployeeForm,
+    formset=CheaplyCopiedFormSet,
+    extra=1,
+    max_num=MAX_EMPLOYEES,
+    validate_max=True,
+    absolute_max=MAX_EMPLOYEES,
 )
 WitnessFormSet = forms.formset_factory(
-    WitnessForm, extra=1, max_num=MAX_WITNESSES, validate_max=True, absolute_max=MAX_WITNESSES
+    WitnessForm,
+    formset=CheaplyCopiedFormSet,
+    extra=1,
+    max_num=MAX_WITNESSES,
+    validate_max=True,
+    absolute_max=MAX_WITNESSES,
 )
 
 

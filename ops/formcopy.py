@@ -8,12 +8,16 @@ Here a field and its widget are copied attribute by attribute, with exactly what
 `__deepcopy__` methods copy anew (the widget, its attrs, the error messages, the validators,
 a choice field's choices, a model choice field's queryset); a field or widget of any other
 kind (a MultiValueField, a MultiWidget, or one with its own `__deepcopy__`) goes through
-`copy.deepcopy` as before. `tests/ops/test_formcopy.py` holds the copies to Django's."""
+`copy.deepcopy` as before. Django's formsets make their management forms themselves:
+CheaplyCopiedFormSet makes a bound one from the same fields, copied this way.
+`tests/ops/test_formcopy.py` holds the copies to Django's."""
 
 import copy
+from functools import cached_property
 
 from django import forms
 from django.forms.forms import DeclarativeFieldsMetaclass
+from django.forms.formsets import ManagementForm
 from django.forms.widgets import ChoiceWidget
 from django.utils.functional import Promise
 
@@ -101,3 +105,22 @@ class _Declared(DeclarativeFieldsMetaclass):
 
 class CheaplyCopiedForm(forms.Form, metaclass=_Declared):
     """A form whose instances copy its fields with field_copy."""
+
+
+class _ManagementForm(CheaplyCopiedForm, ManagementForm):
+    """Django's management form (a formset's row counts), copying its fields with field_copy."""
+
+
+class CheaplyCopiedFormSet(forms.BaseFormSet):
+    """A formset whose management form, once bound, copies its fields with field_copy (each
+    post reads one per formset). Unbound, it is Django's own."""
+
+    @cached_property
+    def management_form(self):
+        if not self.is_bound:
+            return super().management_form
+        form = _ManagementForm(
+            self.data, auto_id=self.auto_id, prefix=self.prefix, renderer=self.renderer
+        )
+        form.full_clean()
+        return form

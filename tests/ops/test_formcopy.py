@@ -120,3 +120,32 @@ def test_a_form_renders_and_cleans_the_same_whichever_way_its_fields_were_copied
         assert type(DeepCopiedComplaintForm.base_fields) is dict
         assert ours.as_div() == djangos.as_div()
         assert ours.is_valid() == djangos.is_valid() and ours.errors == djangos.errors
+
+
+COUNTS = st.one_of(st.none(), st.integers(-3, 30).map(str), st.text(max_size=4))
+
+
+@given(
+    counts=st.fixed_dictionaries(
+        dict.fromkeys(("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"), COUNTS)
+    ),
+    names=st.lists(st.text(max_size=8), max_size=4),
+)
+def test_a_bound_management_form_reads_a_post_as_djangos_does(counts, names):
+    data = {f"employees-{name}": value for name, value in counts.items() if value is not None}
+    data |= {f"employees-{n}-name": name for n, name in enumerate(names)}
+    ours = intake_forms.EmployeeFormSet(data, prefix="employees")
+    djangos = forms.formset_factory(
+        intake_forms.EmployeeForm,
+        extra=1,
+        max_num=intake_forms.MAX_EMPLOYEES,
+        validate_max=True,
+        absolute_max=intake_forms.MAX_EMPLOYEES,
+    )(data, prefix="employees")
+    assert type(ours.management_form).__mro__[1] is CheaplyCopiedForm
+    assert ours.management_form.cleaned_data == djangos.management_form.cleaned_data
+    assert ours.management_form.errors == djangos.management_form.errors
+    assert ours.is_valid() == djangos.is_valid()
+    assert ours.non_form_errors() == djangos.non_form_errors()
+    assert str(ours.management_form) == str(djangos.management_form)
+    assert ours.total_form_count() == djangos.total_form_count()
