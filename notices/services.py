@@ -43,7 +43,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from intake.models import Submission
 from intake.tracking import status_url
-from ops.rowsql import rows_update
+from ops.rowsql import rows_insert, rows_update
 
 from .dispatch import notices_dispatch_on_commit
 from .models import DeliveryEvent, Notice, PaperLetter
@@ -116,7 +116,8 @@ def notices_store(notices: Sequence[Notice | None]) -> list[Notice]:
         notice.dispatched_at = now
     try:
         with transaction.atomic():  # a savepoint: the fallback below must find a live transaction
-            return Notice.objects.bulk_create(built)
+            rows_insert(built)
+            return built
     except IntegrityError:
         stored = [_store_unless_there(notice) for notice in built]
         return [notice for notice in stored if notice is not None]

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from directory.models import Employee
 from intake.models import InvolvedEmployee
+from ops.rowsql import rows_update
 
 # A name scoring this high, and this far ahead of the next candidate, is linked automatically.
 CONFIDENT_SCORE = 90.0
@@ -173,6 +174,9 @@ def name_candidates(*, name: str, unit_id: int | None = None) -> list[Candidate]
 
 # What a roster match decides about a named employee.
 MATCH_FIELDS = ["employee", "match_state", "match_confidence", "match_candidates"]
+MATCH_ATTNAMES = [
+    field.attname for field in InvolvedEmployee._meta.concrete_fields if field.name in MATCH_FIELDS
+]
 
 
 def involved_match(involved: InvolvedEmployee, *, unit_id: int | None = None) -> InvolvedEmployee:
@@ -216,8 +220,10 @@ def matches_store(people: Sequence[InvolvedEmployee]) -> None:
         outcome = (person.employee_id, person.match_state, person.match_confidence, candidates)
         by_outcome[outcome].append(person)
     for same in by_outcome.values():
-        InvolvedEmployee.objects.filter(pk__in=[person.pk for person in same]).update(
-            **{field: getattr(same[0], field) for field in MATCH_FIELDS}
+        rows_update(
+            InvolvedEmployee,
+            [person.pk for person in same],
+            {name: getattr(same[0], name) for name in MATCH_ATTNAMES},
         )
 
 

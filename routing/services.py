@@ -23,6 +23,7 @@ from notices.services import (
     notices_store,
     notices_unknown_settle,
 )
+from ops.rowsql import rows_insert, rows_update
 
 from .matching import badge_of, employees_by_badge, involved_decide, matches_store
 from .models import RoutingRule
@@ -227,7 +228,7 @@ class _Routing:
         matches_store(self.matched)  # the batch's roster matches, an UPDATE for each outcome
         # One statement: the unique constraint keeps one case per submission, so a case left
         # by an earlier run (there is none while the row is not done) is kept as is.
-        Case.objects.bulk_create(self.cases, ignore_conflicts=True)
+        rows_insert(self.cases, ignore_conflicts=True)
         # Every acknowledgement and alert in one INSERT.
         new_notices = self.stored + notices_store(self.notices)
         # Done, one UPDATE for each date the next step is due (most batches have one or two).
@@ -237,8 +238,14 @@ class _Routing:
             submission.routing_state, submission.routed_at = Submission.RoutingState.DONE, now
             by_due[submission.next_step_due].append(submission.pk)
         for due, pks in by_due.items():
-            Submission.objects.filter(pk__in=pks).update(
-                routing_state=Submission.RoutingState.DONE, routed_at=now, next_step_due=due
+            rows_update(
+                Submission,
+                pks,
+                {
+                    "routing_state": Submission.RoutingState.DONE,
+                    "routed_at": now,
+                    "next_step_due": due,
+                },
             )
         notices_dispatch_on_commit(new_notices)
         for submission, rule in self.decided:

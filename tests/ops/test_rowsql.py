@@ -228,3 +228,31 @@ def test_rows_inserted_are_the_rows_the_orms_insert_makes(areas, accounts, peopl
     with transaction.atomic():
         assert read(made("ours")) == read(made("django"))
         transaction.set_rollback(True)  # the next example starts without these rows
+
+
+def test_rows_that_would_break_a_unique_constraint_are_left_out_when_asked(notices):
+    from notices.models import Notice
+    from ops.rowsql import rows_insert
+
+    first = notices[0]
+    again = Notice(
+        submission_id=first.submission_id,
+        kind=first.kind,
+        occasion=first.occasion,
+        recipient_email=first.recipient_email,
+        context={"said": "again"},
+    )
+    new = [
+        Notice(submission_id=first.submission_id, kind=first.kind, recipient_email=f"n{n}@x.org")
+        for n in range(2)
+    ]
+    before = Notice.objects.count()
+    rows_insert([new[0], again, new[1]], ignore_conflicts=True)
+    assert Notice.objects.count() == before + 2
+    assert Notice.objects.get(pk=first.pk).context == first.context
+    assert set(
+        Notice.objects.filter(recipient_email__in=["n0@x.org", "n1@x.org"]).values_list(
+            "recipient_email", flat=True
+        )
+    ) == {"n0@x.org", "n1@x.org"}
+    assert all(notice.pk is None for notice in (new[0], again, new[1]))
