@@ -5,6 +5,7 @@ import enum
 import hashlib
 import json
 import logging
+import re
 import secrets
 import smtplib
 import socket
@@ -13,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from datetime import datetime, timedelta
+from email.policy import Compat32
 from functools import cache, partial
 
 import requests
@@ -234,14 +236,38 @@ def _letters(notices: Sequence[Notice]) -> list[list[Notice]]:
     return list(letters.values())
 
 
+class _QuickFold(Compat32):
+    """Python's compat32 policy, which Django's messages are written with, but a header that
+    fits on its line in plain ASCII (as most of a notice's do) is written out as it is: the
+    Header class's folding writes such a header the same (tests hold the two to each other)
+    at twenty times the CPU, a fifth of writing a notice's email out as MIME."""
+
+    def _fold(self, name, value, sanitize):
+        limit = self.max_line_length
+        if (
+            isinstance(value, str)
+            and limit
+            and len(name) + 2 + len(value) <= limit
+            and _PLAIN_HEADER.fullmatch(value)
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)  # type: ignore[misc]  # private in the stubs
+
+
+_PLAIN_HEADER = re.compile(r"[\t\x20-\x7e]*")
+QUICK_FOLD = _QuickFold()
+
+
 class _Email(AnymailMessage):
     """A notice's email. Written as MIME (by the SMTP and console backends, and the providers'
     raw-message APIs), it gets a boundary here: left to it, Python's email generator compiles a
     new regular expression for every message to make sure its random boundary is not in the
-    text, a third of the time it takes to write the message out."""
+    text, a third of the time it takes to write the message out. Its headers are written with
+    QUICK_FOLD."""
 
     def message(self):
         message = super().message()
+        message.policy = QUICK_FOLD  # the generator writes every part with the top's policy
         if message.is_multipart():
             texts = [self.body, *(content for content, _mimetype in self.alternatives)]
             boundary = f"=_{secrets.token_hex(16)}"

@@ -9,21 +9,22 @@ prepares them."""
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Field, Model
 
 
 def row_by_unique(model: type[Model], field: str, value: str | int, *columns: str) -> tuple | None:
     """The `columns` (field names) of the row of `model` whose unique `field` equals `value`
     (text or a number, compared as the database compares them), or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(model, field, columns, connection.vendor), [value])
+    db = transaction.get_connection()
+    with db.cursor() as cursor:
+        cursor.execute(_statement(model, field, columns, db.vendor), [value])
         return cursor.fetchone()
 
 
 @cache
 def _statement(model: type[Model], field: str, columns: tuple[str, ...], vendor: str) -> str:
-    meta, quote = model._meta, connection.ops.quote_name
+    meta, quote = model._meta, transaction.get_connection().ops.quote_name
     selected = ", ".join(quote(meta.get_field(name).column) for name in columns)
     where = quote(meta.get_field(field).column)
     return f"SELECT {selected} FROM {quote(meta.db_table)} WHERE {where} = %s"  # noqa: S608
@@ -104,21 +105,22 @@ def rows_update(
     (as QuerySet.update does)."""
     if not pks:
         return 0
-    meta, quote = model._meta, connection.ops.quote_name
+    db = transaction.get_connection()  # not the proxy: every field asks it for its operations
+    meta, quote = model._meta, db.ops.quote_name
     assignments, parameters = [], []
     for name, value in values.items():
         field = meta.get_field(name)
         assignments.append(f"{quote(field.column)} = %s")
-        parameters.append(field.get_db_prep_save(value, connection))
+        parameters.append(field.get_db_prep_save(value, db))
     conditions = [f"{quote(meta.pk.column)} IN ({', '.join(['%s'] * len(pks))})"]
-    parameters += [meta.pk.get_db_prep_value(pk, connection) for pk in pks]
+    parameters += [meta.pk.get_db_prep_value(pk, db) for pk in pks]
     for name, allowed in among.items():
         field, allowed = meta.get_field(name), list(allowed)
         if not allowed:
             return 0
         conditions.append(f"{quote(field.column)} IN ({', '.join(['%s'] * len(allowed))})")
-        parameters += [field.get_db_prep_value(value, connection) for value in allowed]
-    with connection.cursor() as cursor:
+        parameters += [field.get_db_prep_value(value, db) for value in allowed]
+    with db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
             f"WHERE {' AND '.join(conditions)}",

@@ -578,3 +578,49 @@ def test_a_notices_email_written_as_mime_reads_back_as_with_pythons_own_boundary
         return [part.get_content() for part in parsed.iter_parts()]
 
     assert parts(services._Email) == parts(AnymailMessage)
+
+
+HEADER_NAMES = st.sampled_from(["Subject", "To", "From", "Content-Type", "Message-ID", "X-Tag"])
+HEADER_VALUES = (
+    st.text(st.characters(max_codepoint=300), max_size=100)
+    | st.text(st.sampled_from(" \t=;,<>@\"'()xé"), max_size=90)
+    | st.builds(lambda n: "x" * n, st.integers(60, 80))
+)
+
+
+def _folded(policy, name: str, value: str):
+    try:
+        return policy.fold_binary(name, value), policy.fold(name, value)
+    except Exception as error:  # the same refusal from both, e.g. an embedded header
+        return type(error)
+
+
+@settings_hypothesis(max_examples=500, deadline=None)
+@given(name=HEADER_NAMES, value=HEADER_VALUES, linesep=st.sampled_from(["\n", "\r\n"]))
+def test_a_header_is_written_as_pythons_compat32_policy_writes_it(name, value, linesep):
+    """QUICK_FOLD writes a plain header that fits on its line without Python's folding: the
+    same bytes (or the same refusal), whatever the header holds and wherever it ends."""
+    quick, python = (p.clone(linesep=linesep) for p in (services.QUICK_FOLD, email.policy.compat32))
+    assert _folded(quick, name, value) == _folded(python, name, value)
+
+
+@settings_hypothesis(max_examples=50, deadline=None)
+@given(
+    subject=st.text(st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"]), max_size=120),
+    recipients=st.integers(1, 4),
+)
+def test_a_notices_email_is_written_as_with_pythons_own_policy(subject, recipients):
+    """A notice's email is the same bytes whether its headers go through QUICK_FOLD or Python's
+    own compat32 folding: short and long, ASCII and not, one recipient or several."""
+    message = services._Email(
+        subject=subject,
+        body="text",
+        from_email="Candor <no-reply@candor.localhost>",
+        to=[f"member{n}@bps.police.example" for n in range(recipients)],
+    )
+    message.attach_alternative("<p>html</p>", "text/html")
+    mime = message.message()
+    assert mime.policy is services.QUICK_FOLD
+    quick = mime.as_bytes()
+    mime.policy = email.policy.compat32
+    assert quick == mime.as_bytes()
