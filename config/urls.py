@@ -5,6 +5,9 @@ from ops import health
 from ops import views as ops_views
 
 urlpatterns = [
+    # The public pages first: every one of their requests resolves without trying the staff
+    # pages' patterns (no pattern of theirs is one of another room's).
+    path("", include("intake.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("workspace.urls")),
@@ -20,7 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("dev/mailbox/", ops_views.mailbox, name="dev-mailbox"),
     path("dev/mailbox/<int:pk>/", ops_views.mailbox_message, name="dev-mailbox-message"),
-    path("", include("intake.urls")),
 ]
 
 # Needs no database: see ops/errors.py.
