@@ -1,6 +1,13 @@
+import hashlib
+import json
+from dataclasses import asdict
+from types import SimpleNamespace
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intake.models import InvolvedEmployee, Submission
 from intake.services import (
@@ -10,6 +17,7 @@ from intake.services import (
     SubmissionData,
     WitnessData,
     submission_create,
+    submission_fingerprint,
     submission_receive,
 )
 
@@ -105,3 +113,34 @@ def test_a_key_sent_again_with_different_content_is_refused_or_stored_apart():
     assert apart.status_token != first.status_token
     same = submission_receive(data=data(), idempotency_key="k" * 32)
     assert not same.created and same.submission == first.submission
+
+
+_TEXT = st.text(max_size=30)
+_PEOPLE = st.lists(st.builds(EmployeeData, name=_TEXT, badge=_TEXT), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    data=st.builds(
+        SubmissionData,
+        kind=st.sampled_from(["complaint", "compliment"]),
+        narrative=_TEXT,
+        submitter_email=_TEXT,
+        on_behalf_of_other=st.booleans(),
+        occurred_on=st.none() | st.dates(),
+        occurred_time=st.none() | st.times(),
+        service_area_id=st.none() | st.integers(1, 10**6),
+        categories=st.lists(_TEXT, max_size=3),
+        employees=_PEOPLE,
+        witnesses=st.lists(st.builds(WitnessData, name=_TEXT, contact=_TEXT), max_size=2),
+    ),
+    files=st.lists(st.text("0123456789abcdef", min_size=64, max_size=64), max_size=2),
+)
+def test_a_submissions_fingerprint_is_the_digest_of_asdict_as_stored_before(data, files):
+    """Fingerprints stored earlier were digests of dataclasses.asdict(data): a resend must
+    still match them, whatever was sent."""
+    sent = asdict(data)
+    sent["files"] = files
+    expected = hashlib.sha256(json.dumps(sent, sort_keys=True, default=str).encode()).hexdigest()
+    attachments = [SimpleNamespace(sha256=digest) for digest in files]
+    assert submission_fingerprint(data=data, attachments=attachments) == expected
