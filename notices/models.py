@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +99,23 @@ class Notice(models.Model):
     @property
     def template_name(self) -> str:
         return f"emails/{self.kind}"
+
+    def letter_key(self) -> object:
+        """Which email this notice goes as: notices with the same key travel as one email to
+        all their recipients (a kind of SHARED_KINDS, about one submission, in one language,
+        saying the same); any other notice is an email of its own."""
+        if self.kind in SHARED_KINDS:
+            same = json.dumps(self.context, sort_keys=True, default=str)
+            return (self.submission_id, self.kind, self.language, same)
+        return self.pk
+
+
+# Kinds whose email says the same to each recipient: a queue's alert names the submission and
+# the queue, not the member. The queued notices of one such kind about one submission, in one
+# language, go as one email to all their recipients: rendered once, one message, one call to
+# the provider and one write of its answer. Each recipient keeps a notice row of its own, with
+# its own state, provider message id and tracking events (anymail reports each recipient).
+SHARED_KINDS = frozenset({Notice.Kind.QUEUE_ALERT})
 
 
 class DeliveryEvent(models.Model):

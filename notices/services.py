@@ -3,7 +3,6 @@ configured anymail backend, and record what the provider says."""
 
 import enum
 import hashlib
-import json
 import logging
 import re
 import secrets
@@ -215,24 +214,12 @@ def notice_render(notice: Notice) -> AnymailMessage:
     return _email([notice], _notice_texts(notice, html=True))
 
 
-# Kinds whose email says the same to each recipient: a queue's alert names the submission and
-# the queue, not the member. The queued notices of one such kind about one submission, in one
-# language, go as one email to all their recipients: rendered once, one message, one call to
-# the provider and one write of its answer. Each recipient keeps a notice row of its own, with
-# its own state, provider message id and tracking events (anymail reports each recipient).
-SHARED_KINDS = frozenset({Notice.Kind.QUEUE_ALERT})
-
-
 def _letters(notices: Sequence[Notice]) -> list[list[Notice]]:
-    """The emails these notices go as: the notices of a shared kind that say the same thing
-    together, every other notice alone."""
+    """The emails these notices go as (Notice.letter_key): the notices of a shared kind that
+    say the same thing together, every other notice alone."""
     letters: dict[object, list[Notice]] = {}
     for notice in notices:
-        key: object = notice.pk
-        if notice.kind in SHARED_KINDS:
-            same = json.dumps(notice.context, sort_keys=True, default=str)
-            key = (notice.submission_id, notice.kind, notice.language, same)
-        letters.setdefault(key, []).append(notice)
+        letters.setdefault(notice.letter_key(), []).append(notice)
     return list(letters.values())
 
 

@@ -37,7 +37,7 @@ from notices.services import (
     notices_unknown_settle,
 )
 from ops.models import CapturedEmail, CaptureFault
-from routing.services import submission_route, sweep
+from routing.services import submission_route, sweep, waiting_route
 from tests.factories import complaint, member_of
 from tests.services import postgresql_beside, unavailable
 
@@ -624,3 +624,32 @@ def test_a_notices_email_is_written_as_with_pythons_own_policy(subject, recipien
     quick = mime.as_bytes()
     mime.policy = email.policy.compat32
     assert quick == mime.as_bytes()
+
+
+def test_a_batchs_notices_go_in_tasks_of_whole_emails(run_on_commit, monkeypatch):
+    """Routing eleven complaints together publishes their notices in tasks of at most
+    BATCH_SIZE emails, every notice of an email (the queue's alerts, one email to its three
+    members) in the same task, so that each goes as one email."""
+    from notices import dispatch
+
+    published: list[list[int]] = []
+
+    def send_task(name, args=(), **kwargs):
+        if name == dispatch.SEND_BATCH_TASK:
+            published.append(args[0])
+        elif name == dispatch.SEND_TASK:
+            published.append(args)
+
+    monkeypatch.setattr("notices.dispatch.app.send_task", send_task)
+    for name in ("ivy", "jon", "kim"):
+        member_of("bps-general", username=name)
+    with run_on_commit(execute=True):
+        for n in range(11):
+            complaint(submitter_email=f"resident{n}@example.com")
+        waiting_route()
+    notices = {notice.pk: notice for notice in Notice.objects.all()}
+    assert len(notices) == 11 * 4
+    assert sorted(pk for task in published for pk in task) == sorted(notices)
+    emails = [{notices[pk].letter_key() for pk in task} for task in published]
+    assert [len(letters) for letters in emails] == [dispatch.BATCH_SIZE, 22 - dispatch.BATCH_SIZE]
+    assert sum(len(letters) for letters in emails) == 22  # no email's notices in two tasks
