@@ -286,8 +286,8 @@ def _email(notices: Sequence[Notice], texts: tuple[str, str, str]) -> AnymailMes
 
 
 # What sending reads: the notice, and of its submission what the emails show (their templates
-# use no other field; another one would cost a query, not an error). Not the whole wide row.
-# What sending reads of a notice's submission; what names the person a notice goes to.
+# use no other field; another one would cost a query, not an error), not the whole wide row;
+# and the fields that name the person a notice goes to.
 _SUBMISSION_FOR_SENDING = ("tracking_number", "kind", "narrative")
 _SUBMISSION_READ = ("id", *_SUBMISSION_FOR_SENDING)
 _PERSON = ("submission", "recipient_email")
@@ -374,8 +374,8 @@ def _for_sending(notice_ids: Iterable[int]) -> list[tuple[Notice, bool]]:
     done yet, queued or with the provider. (One settled `unknown` by the same batch, its
     worker gone, still counts at the read: it hands this one on at the batch's end.)
 
-    One statement, its text made once per process and batch size: the ORM compiled it anew
-    for every batch (its join, its EXISTS), a tenth of the worker's CPU."""
+    One statement, its text made once per process (all but the list of ids): the ORM compiled
+    it anew for every batch (its join, its EXISTS), a tenth of the worker's CPU."""
     ids = sorted({int(pk) for pk in notice_ids})
     if not ids:
         return []
