@@ -51,13 +51,20 @@ def notices_dispatch_on_commit(notices: Sequence[Notice | None]) -> None:
     present = [notice for notice in notices if notice is not None]
     marked = [notice for notice in present if notice.dispatched_at is not None]
     unmarked = [notice.pk for notice in present if notice.dispatched_at is None]
-    if marked:
-        letters: dict[object, list[int]] = {}
-        for notice in marked:  # an email's notices in one task, where they go as one email
-            letters.setdefault(notice.letter_key(), []).append(notice.pk)
-        transaction.on_commit(lambda: _marked_dispatch(list(letters.values())))
+    if marked:  # an email's notices in one task, where they go as one email
+        letters = [[notice.pk for notice in letter] for letter in notice_letters(marked)]
+        transaction.on_commit(lambda: _marked_dispatch(letters))
     if unmarked:
         transaction.on_commit(lambda: notice_dispatch(notice_ids=unmarked))
+
+
+def notice_letters(notices: Sequence[Notice]) -> list[list[Notice]]:
+    """The emails these notices go as (Notice.letter_key), in the order of their first notice:
+    the notices of a shared kind that say the same thing together, every other notice alone."""
+    letters: dict[object, list[Notice]] = {}
+    for notice in notices:
+        letters.setdefault(notice.letter_key(), []).append(notice)
+    return list(letters.values())
 
 
 def _marked_dispatch(letters: list[list[int]]) -> None:

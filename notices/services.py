@@ -46,7 +46,7 @@ from intake.models import Submission
 from intake.tracking import status_url
 from ops.rowsql import rows_insert, rows_update
 
-from .dispatch import notices_dispatch_on_commit
+from .dispatch import notice_letters, notices_dispatch_on_commit
 from .models import DeliveryEvent, Notice, PaperLetter
 
 logger = logging.getLogger(__name__)
@@ -214,15 +214,6 @@ def notice_render(notice: Notice) -> AnymailMessage:
     return _email([notice], _notice_texts(notice, html=True))
 
 
-def _letters(notices: Sequence[Notice]) -> list[list[Notice]]:
-    """The emails these notices go as (Notice.letter_key): the notices of a shared kind that
-    say the same thing together, every other notice alone."""
-    letters: dict[object, list[Notice]] = {}
-    for notice in notices:
-        letters.setdefault(notice.letter_key(), []).append(notice)
-    return list(letters.values())
-
-
 class _QuickFold(Compat32):
     """Python's compat32 policy, which Django's messages are written with, but a header that
     fits on its line in plain ASCII (as most of a notice's do) is written out as it is: the
@@ -343,7 +334,7 @@ def notices_send(
             outcomes[row.pk] = Notice.State.QUEUED  # the earlier one dispatches it when done
         else:
             queued.append(row)
-    letters = [(letter, _notice_texts(letter[0], html=True)) for letter in _letters(queued)]
+    letters = [(letter, _notice_texts(letter[0], html=True)) for letter in notice_letters(queued)]
     claimed = _claim(notice for letter, _texts in letters for notice in letter)
     to_send: list[tuple[list[Notice], AnymailMessage]] = []
     for letter, texts in letters:
