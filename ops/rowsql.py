@@ -42,7 +42,8 @@ def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
     Several rows go to PostgreSQL as one array per column (`UNNEST`, as `bulk_create` sends
     them there): the statement's text is the same for any number of rows, so psycopg parses it
     once (it parses anew every statement of more than 50 parameters, a batch of notices' 270 a
-    third of its INSERT's CPU) and the server prepares it."""
+    third of its INSERT's CPU) and the server prepares it. The arrays go in PostgreSQL's binary
+    form."""
     if not objs:
         return
     db = transaction.get_connection()  # not the proxy: every field asks it for its operations
@@ -87,7 +88,9 @@ def _insert_statement(model: type[Model], vendor: str) -> tuple[str, str, str, s
     arrays = ""
     if vendor == "postgresql":
         # Array types without their length: a value is not cut short to fit (as bulk_create).
-        types = ", ".join(f"(%s)::{field.db_type(db).split('(')[0]}[]" for field in fields)
+        # Sent in binary (%b): psycopg writes an array's text form in Python, escaping each
+        # element, which was two fifths of inserting a drain's notices.
+        types = ", ".join(f"(%b)::{field.db_type(db).split('(')[0]}[]" for field in fields)
         arrays = f"SELECT * FROM UNNEST({types})"  # noqa: S608
     return (
         f"INSERT INTO {quote(meta.db_table)} ({columns})",
