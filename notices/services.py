@@ -429,11 +429,16 @@ def _claim(notices: Iterable[Notice]) -> set[int]:
     db = transaction.get_connection()
     quote, table = db.ops.quote_name, db.ops.quote_name(Notice._meta.db_table)
     when = db.ops.adapt_datetimefield_value(now)
+    # The rows are found by their ids alone: the state is compared as an expression, which no
+    # index answers. Given the column, PostgreSQL read the state index beside the ids', and
+    # that index keeps an entry for every version of a notice ever queued until a vacuum
+    # clears them (a notice's updates are not heap-only): 70,000 read for one claim after a
+    # benchmark run with autovacuum off, 3.5 ms where the ids take 0.1.
     with db.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET {quote('state')} = %s, {quote('sending_started_at')} = %s, "  # noqa: S608
             f"{quote('retry_at')} = NULL, {quote('attempts')} = {quote('attempts')} + 1, "
-            f"{quote('updated_at')} = %s WHERE {quote('state')} = %s AND {quote('id')} IN "
+            f"{quote('updated_at')} = %s WHERE {quote('state')} || '' = %s AND {quote('id')} IN "
             f"({', '.join(['%s'] * len(by_pk))}) RETURNING {quote('id')}",
             [Notice.State.SENDING, when, when, Notice.State.QUEUED, *by_pk],
         )
@@ -543,7 +548,8 @@ def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
     if not notices:
         return
     # The queued notices by person (one submission, one address), in order: in SQL of its own,
-    # as the read (the ORM spent more CPU preparing the two lists than the query took).
+    # as the read (the ORM spent more CPU preparing the two lists than the query took). Their
+    # state is looked at here, not asked of the database, for the reason _claim gives.
     submission_ids = sorted({notice.submission_id for notice in notices})
     emails = sorted({notice.recipient_email for notice in notices})
     db = transaction.get_connection()
@@ -551,15 +557,16 @@ def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
     queued: defaultdict[tuple[int, str], list[int]] = defaultdict(list)
     with db.cursor() as cursor:
         cursor.execute(
-            f"SELECT {quote('id')}, {quote('submission_id')}, {quote('recipient_email')} "  # noqa: S608
-            f"FROM {quote(Notice._meta.db_table)} WHERE {quote('state')} = %s "
-            f"AND {quote('submission_id')} IN ({', '.join(['%s'] * len(submission_ids))}) "
+            f"SELECT {quote('id')}, {quote('submission_id')}, {quote('recipient_email')}, "  # noqa: S608
+            f"{quote('state')} FROM {quote(Notice._meta.db_table)} "
+            f"WHERE {quote('submission_id')} IN ({', '.join(['%s'] * len(submission_ids))}) "
             f"AND {quote('recipient_email')} IN ({', '.join(['%s'] * len(emails))}) "
             f"ORDER BY {quote('id')}",
-            [Notice.State.QUEUED, *submission_ids, *emails],
+            [*submission_ids, *emails],
         )
-        for pk, submission_id, email in cursor.fetchall():
-            queued[submission_id, email].append(pk)
+        for pk, submission_id, email, state in cursor.fetchall():
+            if state == Notice.State.QUEUED:
+                queued[submission_id, email].append(pk)
     nexts: set[int] = set()
     for notice in notices:
         later = [
