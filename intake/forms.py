@@ -91,9 +91,10 @@ class EmailAddressField(_Normalised, forms.EmailField):
 class AreaField(forms.ModelChoiceField):
     """The city or area, by its name as the form lists it, among every area. A name no area
     could have (a NUL character, a lone surrogate, or longer than any name) is an invalid
-    choice, not a query the database refuses. The name is looked up in SQL of its own
-    (ops.rowsql), as it stands now: an area deleted a moment ago is refused here, not by the
-    insert."""
+    choice, not a query the database refuses. The name is found among the areas as this
+    process last read them (areas_offered), else looked up in SQL of its own (ops.rowsql): an
+    area added a moment ago is taken. One deleted in another process less than
+    AREAS_FRESH_SECONDS ago is refused by the insert (intake.services.AreaGone)."""
 
     iterator = ListedChoices
 
@@ -110,15 +111,14 @@ class AreaField(forms.ModelChoiceField):
             raise ValidationError(
                 self.error_messages["invalid_choice"], code="invalid_choice"
             ) from None
-        fields = [field.attname for field in ServiceArea._meta.concrete_fields]
-        row = row_by_unique(ServiceArea, "name", value, *fields)
+        row = _areas()[1].get(value) or row_by_unique(ServiceArea, "name", value, *_AREA_FIELDS)
         if row is None:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
                 params={"value": value},
             )
-        return ServiceArea.from_db(DEFAULT_DB_ALIAS, fields, row)
+        return ServiceArea.from_db(DEFAULT_DB_ALIAS, _AREA_FIELDS, row)
 
 
 class PublicForm(CheaplyCopiedForm):
@@ -355,25 +355,36 @@ class AttachmentsForm(CheaplyCopiedForm):
         return checked
 
 
-# The areas the forms offer, as each web process last read them for the markup key: read again
-# after AREAS_FRESH_SECONDS, and at once after a change made through this process. Spares the
-# form page a query per visitor; another process shows a new area within those seconds.
+# The areas the forms offer, as each web process last read them for the markup key and to
+# find the area a form names: read again after AREAS_FRESH_SECONDS, and at once after a change
+# made through this process. Spares the form page and the POST a query each; another process
+# shows a new area within those seconds.
 AREAS_FRESH_SECONDS = 10.0
-_areas_read: tuple[float, tuple] = (-math.inf, ())
+_AREA_FIELDS = [field.attname for field in ServiceArea._meta.concrete_fields]
+_ID, _NAME = _AREA_FIELDS.index("id"), _AREA_FIELDS.index("name")
+_areas_read: tuple[float, tuple, dict] = (-math.inf, (), {})
 
 
 def areas_offered() -> tuple:
+    """(id, name) of every area, by name."""
+    return _areas()[0]
+
+
+def _areas() -> tuple[tuple, dict[str, tuple]]:
+    """The areas offered, and each area's row (_AREA_FIELDS) by its name."""
     global _areas_read
-    read_at, areas = _areas_read
+    read_at, offered, by_name = _areas_read
     if time.monotonic() - read_at >= AREAS_FRESH_SECONDS:
-        areas = tuple(ServiceArea.objects.order_by("name").values_list("pk", "name"))
-        _areas_read = (time.monotonic(), areas)
-    return areas
+        rows = ServiceArea.objects.order_by("name").values_list(*_AREA_FIELDS)
+        by_name = {row[_NAME]: row for row in rows}
+        offered = tuple((row[_ID], row[_NAME]) for row in by_name.values())
+        _areas_read = (time.monotonic(), offered, by_name)
+    return offered, by_name
 
 
 def _areas_changed(**kwargs) -> None:
     global _areas_read
-    _areas_read = (-math.inf, ())
+    _areas_read = (-math.inf, (), {})
 
 
 post_save.connect(_areas_changed, sender=ServiceArea, dispatch_uid="intake-areas-saved")

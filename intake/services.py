@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from directory.models import ServiceArea
 from ops.refusals import Refused
 from ops.rowsql import row_by_unique, rows_insert
 
@@ -84,6 +85,18 @@ class KeyReuse(models.TextChoices):
     REFUSE = "refuse", gettext_lazy("Refuse the different content")
     # A resident who went back, edited and sent again means the edit: store it as well.
     STORE_AS_NEW = "store_as_new", gettext_lazy("Store the different content as its own submission")
+
+
+class AreaGone(Refused):
+    """The area the form named was deleted after the form was checked; nothing was stored."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "The area you chose is no longer on the list. Please choose the area again: "
+                "everything else you typed is still below."
+            )
+        )
 
 
 class IdempotencyConflict(Refused):
@@ -254,6 +267,9 @@ def submission_create(
         # first (a double click, a partner's retry) stored it, and this one gets its receipt.
         existing = Submission.objects.filter(idempotency_key=key).first()
         if existing is None:
+            area = data.service_area_id
+            if area is not None and not ServiceArea.objects.filter(pk=area).exists():
+                raise AreaGone from None
             raise
         return Receipt(submission=existing, status_token=token, created=False)
     except BaseException:

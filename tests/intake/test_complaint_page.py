@@ -338,3 +338,47 @@ def test_the_form_page_reads_the_areas_at_most_every_few_seconds(
     monkeypatch.setattr(forms, "AREAS_FRESH_SECONDS", 0.0)
     with django_assert_num_queries(1):
         client.get("/complaint/")
+
+
+def test_the_area_a_form_names_is_found_among_those_read_for_the_page(
+    client, django_assert_num_queries
+):
+    area = ServiceArea.objects.create(name="City of Jennings", kind="municipality")
+    client.get("/complaint/")
+    post = complaint_post(service_area=area.name)
+    with django_assert_num_queries(0):
+        from intake.forms import SubmissionForms
+
+        forms = SubmissionForms(kind="complaint", data=post)
+        assert forms.is_valid(), forms.error_summary()
+    assert forms.to_data(language="en").service_area_id == area.pk
+    client.post("/complaint/", post)
+    assert Submission.objects.get().service_area == area
+
+
+# Committed for real: the foreign key is checked at commit.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The area you chose is no longer on the list."),
+        ("es", "El área que eligió ya no está en la lista."),
+        ("bs", "Područje koje ste odabrali više nije na listi."),
+    ],
+)
+def test_an_area_deleted_by_another_process_meanwhile_is_asked_again_keeping_the_rest(
+    client, language, message
+):
+    from django.db import connection
+
+    area = ServiceArea.objects.create(name="Village of Uplands Park", kind="municipality")
+    client.get("/complaint/")  # this process reads the areas, and keeps them a few seconds
+    with connection.cursor() as cursor:  # another process deletes it: no signal here
+        cursor.execute("DELETE FROM directory_servicearea WHERE id = %s", [area.pk])
+    post = complaint_post(service_area=area.name, submitter_name="Maria", language=language)
+    response = client.post("/complaint/", post, headers={"accept-language": language})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert "Maria" in page and post["narrative"] in page
+    assert Submission.objects.count() == 0
