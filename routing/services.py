@@ -78,7 +78,7 @@ def waiting_route(*, seconds: float = DRAIN_SECONDS, linger: float = ROUTE_LINGE
     between that read and the lowering, whose wake-up found the flag still up; only a look that
     finds nothing after the lowering ends the chain.
 
-    Each submission is decided in a savepoint of its own: one that fails is logged and handed
+    A submission that fails is logged, its batch taken again without it, and it is handed
     to a task of its own (route_submission, which retries it alone, with backoff), and holds
     up neither its batch nor the drains after it, which leave it to that task. A submission
     another run has locked is skipped, never waited for: two drains share a backlog."""
@@ -105,26 +105,37 @@ def waiting_route(*, seconds: float = DRAIN_SECONDS, linger: float = ROUTE_LINGE
     return routed
 
 
+class _TakeAgain(Exception):
+    """A submission of the batch could not be decided: the batch is rolled back, to be taken
+    again without it."""
+
+
 def _batch_route(*, failed: list[int]) -> tuple[int, int]:
     """One transaction of a drain: take up to ROUTE_BATCH waiting submissions (none of those in
-    `failed`) and route them, each decided in a savepoint; one that fails is added to `failed`.
-    Returns how many were taken and how many routed."""
-    with transaction.atomic():
-        batch = list(_first_hand(_waiting_to_route()).exclude(pk__in=failed)[:ROUTE_BATCH])
-        if not batch:
-            return 0, 0
-        routing = _Routing(rules=rules_in_order(), submissions=batch)
-        for submission in batch:
-            try:
-                with transaction.atomic():
-                    routing.decide(submission)
-            except Exception:
-                logger.exception(
-                    "could not route %s; left to a task of its own", submission.tracking_number
-                )
-                failed.append(submission.pk)
-        routing.store()
-    return len(batch), len(routing.decided)
+    `failed`) and route them. One that fails is added to `failed`, and the batch is rolled back
+    and taken again without it (a savepoint for each submission cost two round trips each, to
+    spare a rare failure the redo). Returns how many were taken and how many routed."""
+    while True:
+        try:
+            with transaction.atomic():
+                batch = list(_first_hand(_waiting_to_route()).exclude(pk__in=failed)[:ROUTE_BATCH])
+                if not batch:
+                    return 0, 0
+                routing = _Routing(rules=rules_in_order(), submissions=batch)
+                for submission in batch:
+                    try:
+                        routing.decide(submission)
+                    except Exception:
+                        logger.exception(
+                            "could not route %s; left to a task of its own",
+                            submission.tracking_number,
+                        )
+                        failed.append(submission.pk)
+                        raise _TakeAgain from None
+                routing.store()
+            return len(batch), len(routing.decided)
+        except _TakeAgain:
+            continue
 
 
 def _waiting_to_route() -> QuerySet[Submission]:

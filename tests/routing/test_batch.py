@@ -133,13 +133,13 @@ def test_a_batch_shares_the_rules_the_inserts_and_the_commit(roster):
         submission_route(submission_id=waiting[0].pk)
     with CaptureQueriesContext(connection) as together:
         assert waiting_route() == 7
-    # The read that takes the seven replaces the one that locks a submission alone; each of
-    # the seven adds a savepoint and its release (a batch smaller than ROUTE_BATCH ends the
-    # drain: the next reads again later). The people named and their badge numbers, the
-    # rules, the queue's members, the case, notice and state writes and the commit are one
-    # statement for all seven. The roster matches are one for each outcome: alone, its
-    # officer and nobody found; the seven, three officers and nobody found.
-    assert len(together) == len(alone) + 7 * 2 + (4 - 2)
+    # The read that takes the seven replaces the one that locks a submission alone (a batch
+    # smaller than ROUTE_BATCH ends the drain: the next reads again later). The people named
+    # and their badge numbers, the rules, the queue's members, the case, notice and state
+    # writes and the commit are one statement for all seven, and no submission has a
+    # savepoint of its own. The roster matches are one for each outcome: alone, its officer
+    # and nobody found; the seven, three officers and nobody found.
+    assert len(together) == len(alone) + (4 - 2)
     people = InvolvedEmployee.objects.filter(submission__in=waiting).order_by("submission_id", "pk")
     assert [(p.employee.dsn if p.employee else None, p.match_state) for p in people] == [
         (f"500{n % 3}", "matched") if first else (None, "not_found")
@@ -175,7 +175,20 @@ def test_quarantined_routed_and_dispatched_again_are_not_taken():
     assert Commendation.objects.filter(submission=done).count() == 1
 
 
-def test_one_that_fails_goes_to_a_task_of_its_own_and_holds_up_none_of_the_others(monkeypatch):
+def _break_in_python():
+    raise RuntimeError("a rule this submission breaks")
+
+
+def _break_in_the_database():
+    # An error from the database leaves the transaction aborted: the batch must start anew.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM a_table_nobody_made")
+
+
+@pytest.mark.parametrize("breaks", [_break_in_python, _break_in_the_database])
+def test_one_that_fails_goes_to_a_task_of_its_own_and_holds_up_none_of_the_others(
+    monkeypatch, breaks
+):
     first, broken, last = (complaint().submission for _ in range(3))
     original = routing.services.rule_for
     tried = []
@@ -183,7 +196,7 @@ def test_one_that_fails_goes_to_a_task_of_its_own_and_holds_up_none_of_the_other
     def rule_for(submission, **kwargs):
         tried.append(submission.pk)
         if submission.pk == broken.pk:
-            raise RuntimeError("a rule this submission breaks")
+            breaks()
         return original(submission, **kwargs)
 
     monkeypatch.setattr(routing.services, "rule_for", rule_for)
