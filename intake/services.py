@@ -4,10 +4,11 @@ import hashlib
 import json
 import logging
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import date, time
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -16,13 +17,18 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from directory.models import ServiceArea
 from ops.refusals import Refused
-from ops.rowsql import row_by_unique, rows_insert
+from ops.rowsql import row_by_unique
 
 from .abuse import rate_check, spam_reasons
 from .attachments import CheckedAttachment, attachment_files_delete, attachment_store
 from .models import Attachment, InvolvedEmployee, Message, Submission, Witness
 from .outbox import routing_dispatch, routing_publish, routing_queued_fields
-from .tracking import status_token_digest, status_token_for, tracking_number_next
+from .tracking import (
+    numbered_insert_alone,
+    status_token_digest,
+    status_token_for,
+    submission_insert,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -247,8 +253,12 @@ def submission_create(
     fields = {name: getattr(data, name) for name in _SUBMISSION_FIELDS}
     now = timezone.now()
     stored_files: list[Attachment] = []
+    # Without files, on PostgreSQL, the submission and its people are one statement, a
+    # transaction by itself (tracking.submission_insert); inside a caller's transaction, a
+    # savepoint still keeps a refused insert from spoiling it.
+    alone = not attachments and numbered_insert_alone() and not connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with nullcontext() if alone else transaction.atomic():
             receipt = _store(
                 data=data,
                 fields=fields,
@@ -301,10 +311,8 @@ def _store(
 ) -> Receipt:
     # A second submission under the same key fails on the key's unique index (IntegrityError,
     # handled by the caller), which also gives its tracking number back.
-    number = tracking_number_next(kind=data.kind, year=timezone.localdate(now).year)
     quarantined = bool(quarantine_reason)
     submission = Submission(
-        tracking_number=number,
         status_token_digest=status_token_digest(token),
         idempotency_key=key,
         idempotency_fingerprint=fingerprint,
@@ -317,10 +325,16 @@ def _store(
         **({} if quarantined else routing_queued_fields(now=now)),
         **fields,
     )
-    # In SQL of their own (ops.rowsql): the ORM's insert cost more CPU than the statement.
-    rows_insert([submission])
-    rows_insert([InvolvedEmployee(submission=submission, **vars(e)) for e in data.employees])
-    rows_insert([Witness(submission=submission, **vars(w)) for w in data.witnesses])
+    # Numbered and inserted in SQL of its own: the ORM's inserts cost more CPU than the
+    # statements.
+    submission_insert(
+        submission,
+        year=timezone.localdate(now).year,
+        people=[
+            [InvolvedEmployee(**vars(e)) for e in data.employees],
+            [Witness(**vars(w)) for w in data.witnesses],
+        ],
+    )
     for checked in attachments:
         stored_files.append(attachment_store(submission=submission, checked=checked))
     if not quarantined:

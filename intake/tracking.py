@@ -4,15 +4,106 @@ Sequential per kind and year, never reused, never the database id. Status tokens
 in a status link; only its digest is stored."""
 
 import hashlib
+from collections.abc import Sequence
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+
+from ops.rowsql import column_type, insert_fields, prepared_rows, rows_insert, unnest_arrays
 
 from .models import Submission, TrackingCounter
 
 PREFIXES = {Submission.Kind.COMPLAINT: "C", Submission.Kind.COMPLIMENT: "K"}
+
+
+def numbered_insert_alone() -> bool:
+    """Whether submission_insert is one statement here (PostgreSQL), a transaction by itself."""
+    return transaction.get_connection().vendor == "postgresql"
+
+
+def submission_insert(submission: Submission, *, year: int, people: Sequence[Sequence[Model]]):
+    """Number a new submission (the next number of its kind and `year`) and insert it with its
+    people (lists of new InvolvedEmployee, Witness… rows, their `submission` set by this). The
+    submission gets its key and number; the people's rows get no key back.
+
+    On PostgreSQL one statement takes the number and writes every row (a data-modifying WITH),
+    so that storing needs no transaction of its own: one round trip where the counter, each
+    insert, BEGIN and COMMIT were one each, and the counter's row is locked for that statement
+    and its commit only (concurrent submissions wait for it in turn). Elsewhere the number is
+    taken (tracking_number_next) and the rows inserted, inside the caller's transaction."""
+    if not numbered_insert_alone():
+        submission.tracking_number = tracking_number_next(kind=submission.kind, year=year)
+        rows_insert([submission])
+        for rows in people:
+            for person in rows:
+                person.submission = submission
+            rows_insert(rows)
+        return
+    db = transaction.get_connection()
+    people = [rows for rows in people if rows]
+    statement = _numbered_statement(tuple(type(rows[0]) for rows in people))
+    fields = insert_fields(Submission)
+    values = prepared_rows([submission], fields, db)[0]
+    values[fields.index(Submission._meta.get_field("tracking_number"))] = _prefix(
+        submission.kind, year
+    )
+    parameters = [submission.kind, year, *values]
+    for rows in people:
+        columns = [f for f in insert_fields(type(rows[0])) if f.name != "submission"]
+        parameters += [list(c) for c in zip(*prepared_rows(rows, columns, db), strict=True)]
+    for _attempt in range(2):
+        with db.cursor() as cursor:
+            cursor.execute(statement, parameters)
+            stored = cursor.fetchone()
+        if stored is not None:
+            break
+        _counter_create(kind=submission.kind, year=year)  # the first of its kind this year
+    else:
+        raise RuntimeError(f"no tracking number counter for {submission.kind} {year}")
+    submission.pk, submission.tracking_number = stored
+    submission._state.adding, submission._state.db = False, db.alias
+    for rows in people:
+        for person in rows:
+            person.submission = submission
+
+
+@cache
+def _numbered_statement(people: tuple[type[Model], ...]) -> str:
+    db = transaction.get_connection()
+    quote = db.ops.quote_name
+    counter, last = quote(TrackingCounter._meta.db_table), quote("last")
+    pk, number = quote("id"), quote("tracking_number")
+    fields = insert_fields(Submission)
+    # The number as tracking_number_next writes it: the prefix, then six digits or more.
+    digits = f"lpad(n.{last}::text, greatest(6, length(n.{last}::text)), '0')"
+    values = ", ".join(
+        f"%s || {digits}" if field.name == "tracking_number" else f"%s::{column_type(field, db)}"
+        for field in fields
+    )
+    parts = [
+        f"n AS (UPDATE {counter} SET {last} = {last} + 1 "  # noqa: S608
+        f"WHERE {quote('kind')} = %s AND {quote('year')} = %s RETURNING {last})",
+        f"s AS (INSERT INTO {quote(Submission._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"SELECT {values} FROM n RETURNING {pk}, {number})",
+    ]
+    for i, model in enumerate(people):
+        columns = [f for f in insert_fields(model) if f.name != "submission"]
+        parts.append(
+            f"p{i} AS (INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
+            f"({quote(model._meta.get_field('submission').column)}, "
+            f"{', '.join(quote(field.column) for field in columns)}) "
+            f"SELECT s.{pk}, u.* FROM s, UNNEST({unnest_arrays(columns, db)}) AS u)"
+        )
+    return f"WITH {', '.join(parts)} SELECT {pk}, {number} FROM s"  # noqa: S608
+
+
+def _prefix(kind: str, year: int) -> str:
+    return f"{PREFIXES[kind]}-{year}-"
 
 
 def tracking_number_next(*, kind: str, year: int) -> str:
@@ -25,13 +116,17 @@ def tracking_number_next(*, kind: str, year: int) -> str:
         )
     last = _counter_increment(kind=kind, year=year)
     if last is None:
-        try:
-            with transaction.atomic():
-                TrackingCounter.objects.create(kind=kind, year=year)
-        except IntegrityError:
-            pass  # another transaction created it first; take the next of theirs
+        _counter_create(kind=kind, year=year)
         last = _counter_increment(kind=kind, year=year)
-    return f"{PREFIXES[kind]}-{year}-{last:06d}"
+    return f"{_prefix(kind, year)}{last:06d}"
+
+
+def _counter_create(*, kind: str, year: int) -> None:
+    try:
+        with transaction.atomic():
+            TrackingCounter.objects.create(kind=kind, year=year)
+    except IntegrityError:
+        pass  # another transaction created it first; take the next of theirs
 
 
 def _counter_increment(*, kind: str, year: int) -> int | None:

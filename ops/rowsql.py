@@ -48,10 +48,8 @@ def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
         return
     db = transaction.get_connection()  # not the proxy: every field asks it for its operations
     model = type(objs[0])
-    fields = _insert_fields(model)
-    rows = [
-        [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields] for obj in objs
-    ]
+    fields = insert_fields(model)
+    rows = prepared_rows(objs, fields, db)
     into, row, arrays, returning = _insert_statement(model, db.vendor)
     if arrays and len(rows) > 1:
         values, parameters = arrays, [list(column) for column in zip(*rows, strict=True)]
@@ -69,8 +67,23 @@ def rows_insert(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
         obj._state.adding, obj._state.db = False, db.alias
 
 
+def prepared_rows(objs: Iterable[Model], fields: Sequence[Field], db) -> list[list]:
+    """Each instance's values for `fields`, as saving would write them (`pre_save`), prepared
+    by the fields for the connection `db`."""
+    return [
+        [field.get_db_prep_save(field.pre_save(obj, True), db) for field in fields] for obj in objs
+    ]
+
+
+def column_type(field: Field, db) -> str:
+    """The column's type without its length, to cast a value or an array to: a value is not
+    cut short to fit (as bulk_create)."""
+    return field.db_type(db).split("(")[0]
+
+
 @cache
-def _insert_fields(model: type[Model]) -> list[Field]:
+def insert_fields(model: type[Model]) -> list[Field]:
+    """The fields an insert writes: all but the automatic key."""
     meta = model._meta
     fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
     if any(field.has_db_default() for field in fields):
@@ -83,21 +96,24 @@ def _insert_statement(model: type[Model], vendor: str) -> tuple[str, str, str, s
     """`INSERT INTO … (columns)`; one row's placeholders, for VALUES; on PostgreSQL, the rows
     as one array per column (else empty); `RETURNING` the key."""
     db = transaction.get_connection()
-    quote, meta, fields = db.ops.quote_name, model._meta, _insert_fields(model)
+    quote, meta, fields = db.ops.quote_name, model._meta, insert_fields(model)
     columns = ", ".join(quote(field.column) for field in fields)
     arrays = ""
     if vendor == "postgresql":
-        # Array types without their length: a value is not cut short to fit (as bulk_create).
-        # Sent in binary (%b): psycopg writes an array's text form in Python, escaping each
-        # element, which was two fifths of inserting a drain's notices.
-        types = ", ".join(f"(%b)::{field.db_type(db).split('(')[0]}[]" for field in fields)
-        arrays = f"SELECT * FROM UNNEST({types})"  # noqa: S608
+        arrays = f"SELECT * FROM UNNEST({unnest_arrays(fields, db)})"  # noqa: S608
     return (
         f"INSERT INTO {quote(meta.db_table)} ({columns})",
         f"({', '.join(['%s'] * len(fields))})",
         arrays,
         f"RETURNING {quote(meta.pk.column)}",
     )
+
+
+def unnest_arrays(fields: Sequence[Field], db) -> str:
+    """PostgreSQL: one array parameter per field, for UNNEST to make rows of. Sent in binary
+    (%b): psycopg writes an array's text form in Python, escaping each element, which was two
+    fifths of inserting a drain's notices."""
+    return ", ".join(f"(%b)::{column_type(field, db)}[]" for field in fields)
 
 
 def rows_update(

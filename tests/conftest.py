@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 
 from intake import forms as intake_forms
 from intake.kept import kept_pages_forget
@@ -35,6 +36,14 @@ def _public_pages_afresh():
     # next test's form.
     intake_forms._areas_changed()
     kept_pages_forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    # A request in Spanish or Bosnian leaves its language active in the thread (LocaleMiddleware
+    # activates it and nothing deactivates it): the next test starts in the default.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,15 @@
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from intake.models import Submission
-from intake.tracking import status_token_digest, status_token_for, tracking_number_next
+from intake.models import InvolvedEmployee, Submission, TrackingCounter, Witness
+from intake.tracking import (
+    status_token_digest,
+    status_token_for,
+    submission_insert,
+    tracking_number_next,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +45,128 @@ def test_status_token_is_stable_per_key_and_unguessable_from_it():
     assert token != status_token_for("key-2")
     assert "key-1" not in token and len(token) == 40
     assert status_token_digest(token) != token
+
+
+def _submission(n: int, **fields) -> Submission:
+    return Submission(
+        kind=fields.pop("kind", Submission.Kind.COMPLAINT),
+        idempotency_key=f"key{n}",
+        status_token_digest=f"digest{n}",
+        narrative=fields.pop("narrative", "What happened."),
+        **fields,
+    )
+
+
+def test_an_inserted_submission_is_numbered_as_tracking_number_next_numbers():
+    stored = []
+    with transaction.atomic():
+        for n, (kind, year) in enumerate(
+            [("complaint", 2026), ("complaint", 2026), ("compliment", 2026), ("complaint", 2031)]
+        ):
+            submission = _submission(n, kind=kind)
+            submission_insert(submission, year=year, people=[])
+            stored.append(submission)
+    assert [s.tracking_number for s in stored] == [
+        "C-2026-000001",
+        "C-2026-000002",
+        "K-2026-000001",
+        "C-2031-000001",
+    ]
+    assert [Submission.objects.get(pk=s.pk).tracking_number for s in stored] == [
+        s.tracking_number for s in stored
+    ]
+    assert take(Submission.Kind.COMPLAINT, 2026) == "C-2026-000003"
+
+
+def test_past_six_digits_a_number_grows_as_tracking_number_next_writes_it():
+    TrackingCounter.objects.create(kind="complaint", year=2026, last=999_998)
+    first, second = _submission(1), _submission(2)
+    with transaction.atomic():
+        submission_insert(first, year=2026, people=[])
+        submission_insert(second, year=2026, people=[])
+    assert (first.tracking_number, second.tracking_number) == ("C-2026-999999", "C-2026-1000000")
+    assert take(Submission.Kind.COMPLAINT, 2026) == "C-2026-1000001"
+
+
+def test_an_insert_refused_gives_its_number_back_and_writes_no_people():
+    first = _submission(1)
+    with transaction.atomic():
+        submission_insert(first, year=2026, people=[])
+    again = _submission(1)  # the same idempotency key
+    with pytest.raises(IntegrityError), transaction.atomic():
+        submission_insert(again, year=2026, people=[[InvolvedEmployee(name="Officer Brown")]])
+    assert not InvolvedEmployee.objects.exists()
+    assert take(Submission.Kind.COMPLAINT, 2026) == "C-2026-000002"
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    account=st.fixed_dictionaries(
+        {
+            "narrative": TEXT,
+            "submitter_name": TEXT,
+            "occurred_on": st.none() | st.dates(),
+            "occurred_time": st.none() | st.times(),
+            "share_publicly": st.booleans(),
+            "categories": st.lists(TEXT, max_size=3),
+        }
+    ),
+    employees=st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": TEXT,
+                "badge": st.text(max_size=20).filter(lambda s: "\x00" not in s),
+                "match_confidence": st.none() | st.floats(allow_nan=False, allow_infinity=False),
+                "match_candidates": st.lists(st.dictionaries(TEXT, st.integers(), max_size=2)),
+            }
+        ),
+        max_size=3,
+    ),
+    witnesses=st.lists(st.fixed_dictionaries({"name": TEXT, "contact": TEXT}), max_size=2),
+)
+def test_a_submission_and_its_people_are_stored_as_the_orm_stores_them(
+    account, employees, witnesses
+):
+    def made(how: str) -> int:
+        submission = _submission(0 if how == "ours" else 1, **account)
+        people = [
+            [InvolvedEmployee(**person) for person in employees],
+            [Witness(**person) for person in witnesses],
+        ]
+        if how == "ours":
+            submission_insert(submission, year=2026, people=people)
+        else:
+            submission.tracking_number = "by the ORM"
+            submission.save()
+            for rows in people:
+                for person in rows:
+                    person.submission = submission
+                    person.save()
+        assert submission.pk and not submission._state.adding
+        assert all(person.submission_id == submission.pk for rows in people for person in rows)
+        return submission.pk
+
+    def read(pk: int) -> tuple:
+        submission = Submission.objects.values().get(pk=pk)
+        for name in ("id", "tracking_number", "idempotency_key", "status_token_digest"):
+            submission.pop(name)
+        submission.pop("received_at")
+        people = [
+            [
+                {k: v for k, v in row.items() if k not in ("id", "submission_id")}
+                for row in model.objects.filter(submission_id=pk).values().order_by("pk")
+            ]
+            for model in (InvolvedEmployee, Witness)
+        ]
+        return submission, people
+
+    with transaction.atomic():
+        assert read(made("ours")) == read(made("django"))
+        transaction.set_rollback(True)  # the next example starts without these rows
