@@ -59,9 +59,8 @@ MIDDLEWARE = [
     # /livez for load balancers, before host checks and redirects (see ops/health.py).
     "ops.health.LivenessMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "ops.headers.PermissionsPolicyMiddleware",
+    "ops.headers.PolicyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     # Before anything that needs the database or the session: maintenance answers without them.
     "ops.middleware.MaintenanceMiddleware",
     # The public forms' posts read quicker than Django's parser does, before anything reads them.

@@ -94,6 +94,20 @@ def test_every_page_forbids_camera_microphone_location_and_the_like(client):
 
 
 @pytest.mark.django_db
+def test_every_page_has_the_content_security_policy_the_settings_give(client, settings):
+    from csp.utils import build_policy
+
+    policy = build_policy()
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    for url in ("/", "/complaint/", "/compliment/", reverse("staff:login"), "/healthz"):
+        response = client.get(url)
+        assert response["Content-Security-Policy"] == policy, url
+        assert "Content-Security-Policy-Report-Only" not in response
+    assert client.post("/complaint/", {})["Content-Security-Policy"] == policy
+    assert client.get("/no-such-page/")["Content-Security-Policy"] == policy
+
+
+@pytest.mark.django_db
 def test_the_session_cookie_expires_with_the_staff_absolute_limit(client, settings):
     user = staff_member(roles.INVESTIGATOR, "bps-general")
     sign_in(client, user)
