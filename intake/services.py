@@ -138,8 +138,9 @@ def _key_for_content(*, key: str, fingerprint: str, on_reuse: str) -> tuple[str,
     """The key to store this content under, and what is stored under it already (None for new
     content): the key itself, unless it already names different content, in which case a key
     derived from both (so that the edited version sent twice is still stored once), or
-    IdempotencyConflict. New content under a new key, the usual case, costs one narrow query:
-    the wide row is read only when it is there to be returned."""
+    IdempotencyConflict. Asked when it must be known before storing (a resend over the rate
+    limit, a key that named different content); the wide row is read only when it is there to
+    be returned."""
     stored = _stored_under(key)
     if stored is not None and stored[1] not in ("", fingerprint):
         if on_reuse == KeyReuse.REFUSE:
@@ -150,8 +151,8 @@ def _key_for_content(*, key: str, fingerprint: str, on_reuse: str) -> tuple[str,
 
 
 def _stored_under(key: str) -> tuple[int, str] | None:
-    """(id, content fingerprint) of the submission stored under this idempotency key: asked
-    on every submission, so in SQL of its own (ops.rowsql)."""
+    """(id, content fingerprint) of the submission stored under this idempotency key, in SQL
+    of its own (ops.rowsql)."""
     return row_by_unique(Submission, "idempotency_key", key, "id", "idempotency_fingerprint")
 
 
@@ -165,25 +166,29 @@ def submission_receive(
     honeypot: str = "",
 ) -> Receipt:
     """The way in for everything the public sends (web form and JSON API): count the attempt
-    against the client's rate limit (refuses over the hard limit; a replay of a
-    stored key is not a new attempt), judge whether it looks like spam, and store it, held in
-    quarantine if it does. A suspect submission is never dropped. The same key with the same
-    content returns the first receipt; with different content it is refused
-    (IdempotencyConflict) or stored as its own submission, as `on_key_reuse` says: never
-    dropped in favour of the first."""
+    against the client's rate limit (refuses over the hard limit, but never what was stored
+    already: a resend over the limit still gets its receipt), judge whether it looks like spam,
+    and store it, held in quarantine if it does. A suspect submission is never dropped. The
+    same key with the same content returns the first receipt; with different content it is
+    refused (IdempotencyConflict) or stored as its own submission, as `on_key_reuse` says:
+    never dropped in favour of the first.
+
+    New content under a new key, the usual case, is stored without looking for the key first:
+    the key's unique index finds a resend (submission_create gives back what is stored under
+    it), at the cost of an insert that fails, where the look cost every submission a query."""
     fingerprint = submission_fingerprint(data=data, attachments=attachments)
-    if idempotency_key:
-        idempotency_key, stored = _key_for_content(
-            key=idempotency_key, fingerprint=fingerprint, on_reuse=on_key_reuse
-        )
-        if stored is not None:  # sent again: its receipt, and not a new attempt
-            return Receipt(
-                submission=stored, status_token=status_token_for(idempotency_key), created=False
-            )
     burst = False
     if client is not None:
         check = rate_check(scope="submission", client=client)
         if not check.allowed:
+            if idempotency_key:
+                key, stored = _key_for_content(
+                    key=idempotency_key, fingerprint=fingerprint, on_reuse=on_key_reuse
+                )
+                if stored is not None:  # sent again: its receipt, whatever the limit
+                    return Receipt(
+                        submission=stored, status_token=status_token_for(key), created=False
+                    )
             minutes = _minutes(check.retry_after)
             raise Refused(
                 ngettext(
@@ -208,7 +213,8 @@ def submission_receive(
     first = receipt.submission.idempotency_fingerprint
     if receipt.created or not idempotency_key or first in ("", fingerprint):
         return receipt
-    # Different content raced in under the same key and was stored first.
+    # The key names different content, stored before (or raced in first): refused, or
+    # stored under a key derived from both (which finds the edit if it was stored already).
     if on_key_reuse == KeyReuse.REFUSE:
         raise IdempotencyConflict
     return submission_create(

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import uuid
 from dataclasses import asdict
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from intake.services import (
     submission_fingerprint,
     submission_receive,
 )
+from ops.refusals import Refused
 
 pytestmark = pytest.mark.django_db
 
@@ -86,19 +88,35 @@ def test_status_token_is_not_stored_in_clear():
     assert not stored
 
 
-def test_the_key_lookup_reads_only_id_and_fingerprint_until_there_is_a_row_to_return():
-    """The usual case, new content under a new key, must not pay for the wide row."""
+def test_new_content_is_stored_without_looking_for_its_key_first():
+    """The usual case, new content under a new key, pays for no lookup: the key's unique index
+    finds a resend, whose stored row is then read whole, once, to give back its receipt."""
     with CaptureQueriesContext(connection) as new:
         first = submission_receive(data=data(), idempotency_key="n" * 32)
     with CaptureQueriesContext(connection) as again:
         same = submission_receive(data=data(), idempotency_key="n" * 32)
-    lookups = [q["sql"] for q in new.captured_queries if '"idempotency_key" =' in q["sql"]]
-    assert len(lookups) == 1
-    assert '"idempotency_fingerprint"' in lookups[0] and '"narrative"' not in lookups[0]
-    # Sent again: the stored row is read whole, once, to give back its receipt.
+    assert first.created
+    assert not [q for q in new.captured_queries if q["sql"].startswith("SELECT")]
     assert not same.created and same.submission == first.submission
+    assert same.status_token == first.status_token
     assert same.submission.narrative == first.submission.narrative
-    assert sum('"narrative"' in q["sql"] for q in again.captured_queries) == 1
+    assert sum('"narrative"' in q["sql"] for q in again.captured_queries) == 2  # insert, read
+    assert Submission.objects.count() == 1
+
+
+def test_a_resend_over_the_rate_limit_still_gets_its_receipt(settings):
+    settings.CANDOR_INTAKE_RATE_LIMIT = (1, 3600)
+    client = f"203.0.113.{uuid.uuid4().int % 250}"
+    first = submission_receive(data=data(), idempotency_key="r" * 32, client=client)
+    again = submission_receive(data=data(), idempotency_key="r" * 32, client=client)
+    assert first.created and not again.created and again.submission == first.submission
+    edited = SubmissionData(kind="complaint", narrative="Something else entirely.")
+    with pytest.raises(Refused) as refused:
+        submission_receive(
+            data=edited, idempotency_key="r" * 32, client=client, on_key_reuse="store_as_new"
+        )
+    assert refused.value.retry_after
+    assert Submission.objects.count() == 1
 
 
 def test_a_key_sent_again_with_different_content_is_refused_or_stored_apart():
