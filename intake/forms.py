@@ -146,12 +146,18 @@ def _not_in_future(value):
 
 
 class AboutYouFields(PublicForm):
-    submitter_name = TextField(label=_("Your name"), max_length=200, required=False)
+    submitter_name = TextField(
+        label=_("Your name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     submitter_email = EmailAddressField(
         label=_("Your email address"),
         max_length=254,
         required=False,
         help_text=_("We send your tracking number and updates here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     submitter_phone = TextField(
         label=_("Your phone number"),
@@ -165,11 +171,6 @@ class AboutYouFields(PublicForm):
         choices=settings.LANGUAGES,
         required=False,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["submitter_name"].widget.attrs["autocomplete"] = "name"
-        self.fields["submitter_email"].widget.attrs["autocomplete"] = "email"
 
 
 class ComplaintForm(AboutYouFields):
@@ -425,28 +426,33 @@ class SubmissionForms:
         self._form_class = form_class or (
             ComplaintForm if kind == Submission.Kind.COMPLAINT else ComplimentForm
         )
+        # A posted form is validated and shown again, never changed: the public forms share
+        # their classes' fields then, where they may (ops.formcopy; the files' widget may not).
+        # The staff's own form changes its fields.
+        self._shared = {"share_fields": self.bound}
+        self._form_shared = {"share_fields": self.bound and form_class is None}
         self.limits = limits()
 
     @cached_property
     def form(self) -> forms.Form:
-        form = self._form_class(self._data)
+        form = self._form_class(self._data, **self._form_shared)
         if self._language is not None:
             form.initial["language"] = self._language
         return form
 
     @cached_property
     def employees(self):
-        return EmployeeFormSet(self._data, prefix="employees")
+        return EmployeeFormSet(self._data, prefix="employees", form_kwargs=self._shared)
 
     @cached_property
     def witnesses(self):
         if self.kind != Submission.Kind.COMPLAINT:
             return None
-        return WitnessFormSet(self._data, prefix="witnesses")
+        return WitnessFormSet(self._data, prefix="witnesses", form_kwargs=self._shared)
 
     @cached_property
     def files(self) -> AttachmentsForm:
-        return AttachmentsForm(self._data, self._files)
+        return AttachmentsForm(self._data, self._files, **self._shared)
 
     @property
     def show_errors(self) -> bool:

@@ -5,7 +5,8 @@ import copy
 
 import pytest
 from django import forms
-from hypothesis import given
+from django.test import Client
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directory.models import ServiceArea
@@ -149,3 +150,61 @@ def test_a_bound_management_form_reads_a_post_as_djangos_does(counts, names):
     assert ours.non_form_errors() == djangos.non_form_errors()
     assert str(ours.management_form) == str(djangos.management_form)
     assert ours.total_form_count() == djangos.total_form_count()
+
+
+def _state(form_class) -> list:
+    """Everything a form class's fields and widgets hold, to compare before and after."""
+    return [
+        (name, type(field), repr(sorted(vars(field).items(), key=lambda item: item[0])))
+        + (repr(sorted(vars(field.widget).items(), key=lambda item: item[0])),)
+        for name, field in form_class.base_fields.items()
+    ]
+
+
+POSTS = st.fixed_dictionaries(
+    {
+        "narrative": st.text(max_size=30),
+        "submitter_email": st.sampled_from(["", "not an address", "pat@example.com"]),
+        "service_area": st.sampled_from(["", "nowhere"]),
+        "occurred_on": st.sampled_from(["", "2031-01-01", "yesterday", "2026-02-03"]),
+        "employees-TOTAL_FORMS": st.sampled_from(["1", "2", "x"]),
+        "employees-INITIAL_FORMS": st.just("0"),
+        "employees-0-name": st.text(max_size=10),
+        "witnesses-TOTAL_FORMS": st.just("1"),
+        "witnesses-INITIAL_FORMS": st.just("0"),
+        "declaration": st.sampled_from(["", "on"]),
+    }
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(post=POSTS, add=st.sampled_from([None, "employee", "witness"]))
+def test_posted_public_forms_share_their_fields_and_never_change_them(post, add):
+    forms_of_a_post = [
+        intake_forms.ComplaintForm,
+        intake_forms.EmployeeForm,
+        intake_forms.WitnessForm,
+        intake_forms.AttachmentsForm,
+    ]
+    before = [_state(form_class) for form_class in forms_of_a_post]
+    checked = intake_forms.SubmissionForms(kind="complaint", data=post, add=add)
+    checked.is_valid()
+    assert checked.form.fields["narrative"] is intake_forms.ComplaintForm.base_fields["narrative"]
+    assert checked.form.fields is not intake_forms.ComplaintForm.base_fields
+    # The files' widget notes on itself what a post held: that form copies its fields.
+    files = checked.files.fields["attachments"]
+    assert files is not intake_forms.AttachmentsForm.base_fields["attachments"]
+    body = {**post, **({f"add_{add}": "1"} if add else {})}
+    page = Client().post("/complaint/", body)  # valid, or shown again with its errors
+    assert page.status_code in (200, 302)
+    assert [_state(form_class) for form_class in forms_of_a_post] == before
+
+
+def test_a_form_sharing_its_fields_renders_and_cleans_as_one_with_copies():
+    data = {"narrative": "x" * 30, "service_area": "nowhere", "language": "es", "website": "y"}
+    shared = intake_forms.ComplaintForm(data, share_fields=True)
+    copied = intake_forms.ComplaintForm(data)
+    assert shared.is_valid() == copied.is_valid() and shared.errors == copied.errors
+    assert shared.as_div() == copied.as_div()
+    shared.fields["extra"] = forms.CharField()  # a field added is the form's own
+    assert "extra" not in intake_forms.ComplaintForm.base_fields
