@@ -5,12 +5,12 @@ in a status link; only its digest is stored."""
 
 import hashlib
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.crypto import salted_hmac
 
 from ops.rowsql import column_type, insert_fields, prepared_rows, rows_insert, unnest_arrays
@@ -158,7 +158,27 @@ def status_token_digest(token: str) -> str:
 
 def status_url_for_token(token: str) -> str:
     """The absolute status link, as emails and partner systems give it to the submitter."""
-    return settings.PORTAL_BASE_URL + reverse("intake:status", args=[token])
+    return settings.PORTAL_BASE_URL + token_path("intake:status", token)
+
+
+def token_path(viewname: str, token: str) -> str:
+    """`reverse(viewname, args=[token])`, for a view whose address takes one token. The address
+    is reversed once per view, URL configuration and script prefix, with a stand-in for the
+    token, which is then put in its place: reversing was 1.5% of routing a submission and 1%
+    of storing one. A token of anything but letters and digits is reversed as it is."""
+    if not token.isascii() or not token.isalnum():
+        return reverse(viewname, args=[token])
+    before, after = _token_path(viewname, get_urlconf(), get_script_prefix())
+    return f"{before}{token}{after}"
+
+
+_STAND_IN = "tokenstandin0"
+
+
+@lru_cache(maxsize=64)
+def _token_path(viewname: str, urlconf, prefix: str) -> tuple[str, str]:
+    before, _, after = reverse(viewname, args=[_STAND_IN]).partition(_STAND_IN)
+    return before, after
 
 
 def status_url(submission: Submission) -> str:

@@ -4,7 +4,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -28,6 +28,7 @@ from .services import (
     quarantine_release,
     submission_receive,
 )
+from .tracking import token_path
 
 _FORM_KEY = re.compile(r"^[0-9a-f]{32}$")
 
@@ -68,7 +69,7 @@ def _submission_page(request, *, kind: str):
             except Refused as refused:
                 rate_limited = refused.message
             else:
-                return redirect("intake:received", token=receipt.status_token)
+                return HttpResponseRedirect(token_path("intake:received", receipt.status_token))
         # Browsers never re-fill a file input, so every file chosen must be chosen again.
         lost_files = [f.name for f in request.FILES.getlist("attachments")]
     else:

@@ -170,3 +170,24 @@ def test_a_submission_and_its_people_are_stored_as_the_orm_stores_them(
     with transaction.atomic():
         assert read(made("ours")) == read(made("django"))
         transaction.set_rollback(True)  # the next example starts without these rows
+
+
+@pytest.mark.parametrize("view", ["intake:status", "intake:received"])
+@pytest.mark.parametrize("token", ["0123abcd" * 5, "Z", "with space", "ß", "a/b", "%41", ""])
+@pytest.mark.parametrize("prefix", ["/", "/portal/"])
+def test_an_address_with_a_token_is_what_reverse_makes(view, token, prefix):
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    from intake.tracking import token_path
+
+    set_script_prefix(prefix)
+    try:
+        try:
+            expected = reverse(view, args=[token])
+        except NoReverseMatch:
+            with pytest.raises(NoReverseMatch):
+                token_path(view, token)
+            return
+        assert token_path(view, token) == expected and expected.startswith(prefix)
+    finally:
+        set_script_prefix("/")
