@@ -47,3 +47,31 @@ def test_the_shared_cache_makes_one_redis_client_for_all_its_work(
     shared_cache.delete_many(["flag", "n"])
     assert shared_cache.get("flag") is None
     assert len(made) == 1
+
+
+def test_counters_and_flags_in_redis_expire_and_read_back_as_the_cache_api_reads_them(
+    shared_cache_settings,
+):
+    from ops.counters import (
+        shared_flag_hold,
+        shared_flag_lower,
+        shared_flag_raise,
+        window_count,
+    )
+
+    shared_cache = caches["default"]
+    client = shared_cache._cache.get_client(write=True)
+    counters = [("test:expiry", 60), ("test:expiry", 3600)]
+    assert window_counts(counters=counters) == [1, 1]
+    assert window_counts(counters=counters) == [2, 2]
+    assert window_count(key="test:expiry", window=60, add=False) == 2
+    keys = client.keys(f"{shared_cache.key_prefix}*test:expiry*")
+    assert len(keys) == 2 and sorted(client.ttl(key) > 0 for key in keys) == [True, True]
+    assert min(client.ttl(key) for key in keys) <= 65 < 3000 < max(client.ttl(key) for key in keys)
+    assert shared_flag_raise("test-flag", seconds=10) is True
+    assert shared_flag_raise("test-flag", seconds=10) is False
+    assert 0 < client.ttl(shared_cache.make_key("candor:test-flag")) <= 10
+    shared_flag_hold("test-flag", seconds=20)
+    assert shared_flag_raise("test-flag", seconds=10) is False
+    shared_flag_lower("test-flag")
+    assert shared_flag_raise("test-flag", seconds=10) is True
