@@ -33,8 +33,9 @@ logger = logging.getLogger(__name__)
 
 
 # How many waiting submissions a drain routes to a transaction: their rules, queues' members,
-# INSERTs, state writes and commit are shared; each is still decided on its own.
-ROUTE_BATCH = 16
+# INSERTs, state writes and commit are shared; each is still decided on its own. In process,
+# routing cost 1.0 ms of CPU a submission in batches of 16, 0.8 in batches of 32.
+ROUTE_BATCH = 32
 # How long one drain goes on before it hands what is left to the next (routing_drain_next), so
 # that no task runs near its time limit however long the backlog.
 DRAIN_SECONDS = 5.0
