@@ -10,6 +10,7 @@ from intake.tracking import (
     submission_insert,
     tracking_number_next,
 )
+from tests.strategies import ACCOUNT_FIELDS, EMPLOYEE_ROWS, TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -99,36 +100,14 @@ def test_an_insert_refused_gives_its_number_back_and_writes_no_people():
     assert take(Submission.Kind.COMPLAINT, 2026) == "C-2026-000002"
 
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
-
-
 @settings(
     max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    account=st.fixed_dictionaries(
-        {
-            "narrative": TEXT,
-            "submitter_name": TEXT,
-            "occurred_on": st.none() | st.dates(),
-            "occurred_time": st.none() | st.times(),
-            "share_publicly": st.booleans(),
-            "categories": st.lists(TEXT, max_size=3),
-        }
-    ),
-    employees=st.lists(
-        st.fixed_dictionaries(
-            {
-                "name": TEXT,
-                "badge": st.text(max_size=20).filter(lambda s: "\x00" not in s),
-                "match_confidence": st.none() | st.floats(allow_nan=False, allow_infinity=False),
-                "match_candidates": st.lists(st.dictionaries(TEXT, st.integers(), max_size=2)),
-            }
-        ),
-        max_size=3,
-    ),
+    account=st.fixed_dictionaries(ACCOUNT_FIELDS),
+    employees=EMPLOYEE_ROWS,
     witnesses=st.lists(st.fixed_dictionaries({"name": TEXT, "contact": TEXT}), max_size=2),
 )
 def test_a_submission_and_its_people_are_stored_as_the_orm_stores_them(

@@ -13,6 +13,7 @@ from directory.models import ServiceArea
 from intake.forms import AreaField
 from ops.rowsql import row_by_unique, rows_update
 from tests.factories import UnitFactory
+from tests.strategies import ACCOUNT_FIELDS, EMPLOYEE_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -141,9 +142,6 @@ def notices(db):
     return found
 
 
-TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=40)
-
-
 @settings(
     max_examples=40,
     deadline=None,
@@ -151,31 +149,11 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size
 )
 @given(
     accounts=st.lists(
-        st.fixed_dictionaries(
-            {
-                "narrative": TEXT,
-                "submitter_name": TEXT,
-                "occurred_on": st.none() | st.dates(),
-                "occurred_time": st.none() | st.times(),
-                "share_publicly": st.booleans(),
-                "categories": st.lists(TEXT, max_size=3),
-                "in_area": st.booleans(),
-            }
-        ),
+        st.fixed_dictionaries({**ACCOUNT_FIELDS, "in_area": st.booleans()}),
         min_size=1,
         max_size=3,
     ),
-    people=st.lists(
-        st.fixed_dictionaries(
-            {
-                "name": TEXT,
-                "badge": st.text(max_size=20).filter(lambda s: "\x00" not in s),
-                "match_confidence": st.none() | st.floats(allow_nan=False, allow_infinity=False),
-                "match_candidates": st.lists(st.dictionaries(TEXT, st.integers(), max_size=2)),
-            }
-        ),
-        max_size=3,
-    ),
+    people=EMPLOYEE_ROWS,
 )
 def test_rows_inserted_are_the_rows_the_orms_insert_makes(areas, accounts, people):
     from intake.models import InvolvedEmployee, Submission
