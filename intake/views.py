@@ -22,6 +22,7 @@ from .models import Submission
 from .permissions import may_judge_quarantine
 from .selectors import quarantine_held, submission_by_status_token, submission_stages
 from .services import (
+    AreaGone,
     KeyReuse,
     message_from_submitter,
     quarantine_discard,
@@ -47,7 +48,7 @@ def compliment(request):
 
 @never_cache
 def _submission_page(request, *, kind: str):
-    rate_limited = None
+    refusal = None  # (message, the id of what it is about)
     lost_files: list[str] = []
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
@@ -67,7 +68,10 @@ def _submission_page(request, *, kind: str):
                     honeypot=forms.honeypot,
                 )
             except Refused as refused:
-                rate_limited = refused.message
+                # An area gone since the form was checked points at the area; the rest (a rate
+                # limit) at the button that sends again.
+                about = "id_service_area" if isinstance(refused, AreaGone) else "submit"
+                refusal = (refused.message, about)
             else:
                 return HttpResponseRedirect(token_path("intake:received", receipt.status_token))
         # Browsers never re-fill a file input, so every file chosen must be chosen again.
@@ -82,8 +86,8 @@ def _submission_page(request, *, kind: str):
             context={"forms": forms, "form": SimpleLazyObject(lambda: forms.form), "summary": []},
         )
     summary = forms.error_summary() if forms.show_errors else []
-    if rate_limited:
-        summary.insert(0, (rate_limited, "submit"))
+    if refusal:
+        summary.insert(0, refusal)
     if lost_files and summary:
         summary.append((_files_message(lost_files), forms.files["attachments"].auto_id))
     return render(

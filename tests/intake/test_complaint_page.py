@@ -380,5 +380,6 @@ def test_an_area_deleted_by_another_process_meanwhile_is_asked_again_keeping_the
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
+    assert '<a href="#id_service_area">' in page  # the summary points at the area
     assert "Maria" in page and post["narrative"] in page
     assert Submission.objects.count() == 0
