@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import date, time
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -101,7 +101,8 @@ class AreaGone(Refused):
             _(
                 "The area you chose is no longer on the list. Please choose the area again: "
                 "everything else you typed is still below."
-            )
+            ),
+            field="service_area",
         )
 
 
@@ -262,7 +263,11 @@ def submission_create(
     # Without files, on PostgreSQL, the submission and its people are one statement, a
     # transaction by itself (tracking.submission_insert); inside a caller's transaction, a
     # savepoint still keeps a refused insert from spoiling it.
-    alone = not attachments and numbered_insert_alone() and not connection.in_atomic_block
+    alone = (
+        not attachments
+        and numbered_insert_alone()
+        and not transaction.get_connection().in_atomic_block
+    )
     try:
         with nullcontext() if alone else transaction.atomic():
             receipt = _store(

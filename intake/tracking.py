@@ -53,7 +53,7 @@ def submission_insert(submission: Submission, *, year: int, people: Sequence[Seq
     )
     parameters = [submission.kind, year, *values]
     for rows in people:
-        columns = [f for f in insert_fields(type(rows[0])) if f.name != "submission"]
+        columns = _person_columns(type(rows[0]))
         parameters += [list(c) for c in zip(*prepared_rows(rows, columns, db), strict=True)]
     for _attempt in range(2):
         with db.cursor() as cursor:
@@ -76,7 +76,8 @@ def _numbered_statement(people: tuple[type[Model], ...]) -> str:
     db = transaction.get_connection()
     quote = db.ops.quote_name
     counter, last = quote(TrackingCounter._meta.db_table), quote("last")
-    pk, number = quote("id"), quote("tracking_number")
+    meta = Submission._meta
+    pk, number = quote(meta.pk.column), quote(meta.get_field("tracking_number").column)
     fields = insert_fields(Submission)
     # The number as tracking_number_next writes it: the prefix, then six digits or more.
     digits = f"lpad(n.{last}::text, greatest(6, length(n.{last}::text)), '0')"
@@ -87,12 +88,12 @@ def _numbered_statement(people: tuple[type[Model], ...]) -> str:
     parts = [
         f"n AS (UPDATE {counter} SET {last} = {last} + 1 "  # noqa: S608
         f"WHERE {quote('kind')} = %s AND {quote('year')} = %s RETURNING {last})",
-        f"s AS (INSERT INTO {quote(Submission._meta.db_table)} "  # noqa: S608
+        f"s AS (INSERT INTO {quote(meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"SELECT {values} FROM n RETURNING {pk}, {number})",
     ]
     for i, model in enumerate(people):
-        columns = [f for f in insert_fields(model) if f.name != "submission"]
+        columns = _person_columns(model)
         parts.append(
             f"p{i} AS (INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
             f"({quote(model._meta.get_field('submission').column)}, "
@@ -100,6 +101,13 @@ def _numbered_statement(people: tuple[type[Model], ...]) -> str:
             f"SELECT s.{pk}, u.* FROM s, UNNEST({unnest_arrays(columns, db)}) AS u)"
         )
     return f"WITH {', '.join(parts)} SELECT {pk}, {number} FROM s"  # noqa: S608
+
+
+@cache
+def _person_columns(model: type[Model]) -> list:
+    """What a person's row is given by the statement: all but its submission, which is the
+    statement's own."""
+    return [field for field in insert_fields(model) if field.name != "submission"]
 
 
 def _prefix(kind: str, year: int) -> str:

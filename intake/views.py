@@ -22,7 +22,6 @@ from .models import Submission
 from .permissions import may_judge_quarantine
 from .selectors import quarantine_held, submission_by_status_token, submission_stages
 from .services import (
-    AreaGone,
     KeyReuse,
     message_from_submitter,
     quarantine_discard,
@@ -68,9 +67,9 @@ def _submission_page(request, *, kind: str):
                     honeypot=forms.honeypot,
                 )
             except Refused as refused:
-                # An area gone since the form was checked points at the area; the rest (a rate
-                # limit) at the button that sends again.
-                about = "id_service_area" if isinstance(refused, AreaGone) else "submit"
+                # A refusal about a field points at it; the rest (a rate limit) at the button
+                # that sends again.
+                about = forms.form[refused.field].auto_id if refused.field else "submit"
                 refusal = (refused.message, about)
             else:
                 return HttpResponseRedirect(token_path("intake:received", receipt.status_token))
