@@ -23,6 +23,7 @@ from notices.services import (
     notices_store,
     notices_unknown_settle,
 )
+from ops.postgresql.planning import Constant
 from ops.rowsql import rows_insert, rows_update
 
 from .matching import badge_of, employees_by_badge, involved_decide, matches_store
@@ -143,11 +144,17 @@ def _waiting_to_route() -> QuerySet[Submission]:
     """Submissions not routed yet and not held in quarantine (suspected spam waits for staff to
     release it), oldest first, each locked as it is read; one another run has locked is
     skipped, never waited for. What a drain takes, and what the sweeper takes."""
+    # The states are in the statement's text, so that any plan of it reads the partial index
+    # `submission_waiting`: one made for any value of parameters read every routed row
+    # (67 ms at 30,000 submissions, against 0.3).
     return (
         Submission.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("service_area")
         .filter(
-            routing_state__in=[Submission.RoutingState.PENDING, Submission.RoutingState.QUEUED],
+            routing_state__in=[
+                Constant(Submission.RoutingState.PENDING.value),
+                Constant(Submission.RoutingState.QUEUED.value),
+            ],
             quarantined=False,
         )
         .order_by("received_at")

@@ -1,7 +1,8 @@
 """No staff page without both factors, and no staff session that outlives its limits.
 
 Covers every path under /staff/ and /admin/ (the other rooms' staff pages live there too);
-only the sign-in, second-factor and enrolment pages are reachable before both factors."""
+only the sign-in, second-factor and enrolment pages are reachable before both factors. A staff
+page's statements are planned for their own values (ops/postgresql/planning.py)."""
 
 import logging
 import time
@@ -15,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from ops.clients import client_address
+from ops.postgresql.planning import planned_for_values
 
 from .signin import SESSION_LOGIN_AT, SESSION_SEEN_AT
 
@@ -74,4 +76,6 @@ class StaffSessionMiddleware:
         request.staff_session_seconds_left = settings.CANDOR_STAFF_ABSOLUTE_SECONDS - (
             now - login_at
         )
-        return self.get_response(request)
+        # Searches, filters and reports: each statement planned for what was asked.
+        with planned_for_values():
+            return self.get_response(request)

@@ -135,17 +135,14 @@ else:
         DATABASES["default"]["ENGINE"] = "ops.postgresql"
         # Parameters sent apart from the statement text, so nothing quotes them into it; and
         # a statement a connection has run five times is prepared, so PostgreSQL parses it
-        # once per connection instead of per request. Each execution is still planned for its
-        # own values: a plan made once for any value (PostgreSQL's choice after five runs)
-        # guesses how many ids an array holds and how common a searched word is, and doubled
-        # the staff searches' times at 100,000 cases. Behind a pooler that cannot keep
-        # prepared statements (PgBouncer in transaction mode before 1.21) set
-        # DATABASE_PREPARED_STATEMENTS=false.
+        # once per connection instead of per request, and may keep one plan for it. Staff
+        # pages plan each statement for its values (ops/postgresql/planning.py). Behind a
+        # pooler that cannot keep prepared statements (PgBouncer in transaction mode before
+        # 1.21) set DATABASE_PREPARED_STATEMENTS=false.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options.setdefault("server_side_binding", True)
         if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
             options.setdefault("prepare_threshold", 5)
-            options.setdefault("options", "-c plan_cache_mode=force_custom_plan")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits and lockouts must be shared between processes) ----------------------
