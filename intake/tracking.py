@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.crypto import salted_hmac
 
-from ops.rowsql import column_type, insert_fields, prepared_rows, rows_insert, unnest_arrays
+from ops.rowsql import column_type, insert_fields, prepared_rows, rows_insert
 
 from .models import Submission, TrackingCounter
 
@@ -45,7 +45,7 @@ def submission_insert(submission: Submission, *, year: int, people: Sequence[Seq
         return
     db = transaction.get_connection()
     people = [rows for rows in people if rows]
-    statement = _numbered_statement(tuple(type(rows[0]) for rows in people))
+    statement = _numbered_statement(tuple((type(rows[0]), len(rows)) for rows in people))
     fields = insert_fields(Submission)
     values = prepared_rows([submission], fields, db)[0]
     values[fields.index(Submission._meta.get_field("tracking_number"))] = _prefix(
@@ -54,7 +54,7 @@ def submission_insert(submission: Submission, *, year: int, people: Sequence[Seq
     parameters = [submission.kind, year, *values]
     for rows in people:
         columns = _person_columns(type(rows[0]))
-        parameters += [list(c) for c in zip(*prepared_rows(rows, columns, db), strict=True)]
+        parameters += [value for row in prepared_rows(rows, columns, db) for value in row]
     for _attempt in range(2):
         with db.cursor() as cursor:
             cursor.execute(statement, parameters)
@@ -72,7 +72,12 @@ def submission_insert(submission: Submission, *, year: int, people: Sequence[Seq
 
 
 @cache
-def _numbered_statement(people: tuple[type[Model], ...]) -> str:
+def _numbered_statement(people: tuple[tuple[type[Model], int], ...]) -> str:
+    """The statement for a submission and, for each (model, count) of `people`, that many rows.
+    The people's rows are a VALUES list, not one array per column as rows_insert sends many
+    rows: a submission names a few people, and psycopg writes an array in Python (0.2 against
+    0.16 ms of CPU for the statement with one person). There are at most (MAX_EMPLOYEES + 1)
+    × (MAX_WITNESSES + 1) of these statements."""
     db = transaction.get_connection()
     quote = db.ops.quote_name
     counter, last = quote(TrackingCounter._meta.db_table), quote("last")
@@ -92,13 +97,14 @@ def _numbered_statement(people: tuple[type[Model], ...]) -> str:
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"SELECT {values} FROM n RETURNING {pk}, {number})",
     ]
-    for i, model in enumerate(people):
+    for i, (model, count) in enumerate(people):
         columns = _person_columns(model)
+        row = f"({', '.join(f'%s::{column_type(field, db)}' for field in columns)})"
         parts.append(
             f"p{i} AS (INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
             f"({quote(model._meta.get_field('submission').column)}, "
             f"{', '.join(quote(field.column) for field in columns)}) "
-            f"SELECT s.{pk}, u.* FROM s, UNNEST({unnest_arrays(columns, db)}) AS u)"
+            f"SELECT s.{pk}, v.* FROM s, (VALUES {', '.join([row] * count)}) AS v)"
         )
     return f"WITH {', '.join(parts)} SELECT {pk}, {number} FROM s"  # noqa: S608
 
