@@ -2,10 +2,13 @@
 change what the ORM's update changes; the area field built on the first accepts exactly the
 areas there are, as Django's model choice field did."""
 
+from datetime import timedelta
+
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -234,3 +237,31 @@ def test_rows_that_would_break_a_unique_constraint_are_left_out_when_asked(notic
         )
     ) == {"n0@x.org", "n1@x.org"}
     assert all(notice.pk is None for notice in (new[0], again, new[1]))
+
+
+def test_new_rows_get_the_time_of_their_insert_as_saving_would_give_it(notices):
+    """auto_now_add and auto_now: one moment for the rows of one insert, the time of the call,
+    on the instances and in the rows; a time given beforehand is overwritten, as save() does."""
+    from notices.models import Notice
+    from ops.rowsql import rows_insert
+
+    first = notices[0]
+    long_ago = timezone.now() - timedelta(days=400)
+    new = [
+        Notice(
+            submission_id=first.submission_id,
+            kind=first.kind,
+            recipient_email=f"t{n}@x.org",
+            created_at=long_ago,
+            updated_at=long_ago,
+        )
+        for n in range(3)
+    ]
+    before = timezone.now()
+    rows_insert(new)
+    after = timezone.now()
+    stored = Notice.objects.filter(pk__in=[notice.pk for notice in new])
+    times = {(notice.created_at, notice.updated_at) for notice in new}
+    assert {(row.created_at, row.updated_at) for row in stored} == times
+    ((created, updated),) = times
+    assert before <= created == updated <= after
