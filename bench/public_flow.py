@@ -289,7 +289,9 @@ def report(flow: Flow) -> list[tuple[str, str, str, bool]]:
     at_8, at_16 = flow.at_8, flow.at_16
     page_p50 = statistics.median(flow.form_page) * ms
     post_p99 = percentile(at_16.round.posts, 0.99) * ms
-    cpu = at_8.web_ms + at_8.web_db_ms + at_8.worker_ms
+    # The "web and worker together": each with the PostgreSQL backends it keeps busy.
+    web, worker = at_8.web_ms + at_8.web_db_ms, at_8.worker_ms + at_8.worker_db_ms
+    cpu = web + worker
     for name, measured in (("8 clients", at_8), ("16 clients", at_16)):
         result = measured.round
         print(
@@ -317,7 +319,6 @@ def report(flow: Flow) -> list[tuple[str, str, str, bool]]:
         ("submissions/s, 8 clients, worker routing and sending", f"{at_8.round.per_second:.0f}",
          ">= 150", at_8.round.per_second >= 150),
         ("POST p99 at 16 clients", f"{post_p99:.0f} ms", "< 250 ms", post_p99 < 250),
-        ("CPU per submission, web (with its PostgreSQL) + worker",
-         f"{cpu:.1f} ms ({at_8.web_ms + at_8.web_db_ms:.1f} + {at_8.worker_ms:.1f})",
-         "<= 10 ms", cpu <= 10),
+        ("CPU per submission, web + worker, each with its PostgreSQL",
+         f"{cpu:.1f} ms ({web:.1f} + {worker:.1f})", "<= 10 ms", cpu <= 10),
     ]  # fmt: skip
