@@ -35,8 +35,9 @@ class Constant(Value):
 def planned_for_values(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Every statement run inside is planned for its own values. The setting is the session's,
     sent on the driver's connection itself: it reads and writes nothing, and is not counted
-    among the page's queries. A connection that ends inside, or a transaction left failed,
-    keeps it until that connection is closed or rolled back: the cost is only planning."""
+    among the page's queries. It is reset on the way out, whatever happened inside, unless the
+    connection is gone or its transaction failed: then it stays until the next staff page
+    resets it or the connection closes, which costs only planning."""
     db = connections[using]
     if db.vendor != "postgresql" or not db.settings_dict["OPTIONS"].get("prepare_threshold"):
         yield
@@ -44,7 +45,8 @@ def planned_for_values(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     db.close_if_health_check_failed()
     db.ensure_connection()
     session = db.connection
-    session.execute("SET plan_cache_mode = force_custom_plan")
+    with db.wrap_database_errors:  # as Django's own errors, should the server be gone
+        session.execute("SET plan_cache_mode = force_custom_plan")
     try:
         yield
     finally:
@@ -52,4 +54,5 @@ def planned_for_values(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
             TransactionStatus.IDLE,
             TransactionStatus.INTRANS,
         ):
-            session.execute("RESET plan_cache_mode")
+            with db.wrap_database_errors:
+                session.execute("RESET plan_cache_mode")

@@ -107,6 +107,13 @@ def test_inside_planned_for_values_every_execution_is_planned_for_its_values():
     assert generic == 0 and custom > 5
 
 
+def test_a_page_that_fails_inside_leaves_its_connection_as_it_found_it():
+    with pytest.raises(ZeroDivisionError), planned_for_values(), transaction.atomic():
+        Submission.objects.count()
+        1 / 0  # noqa: B018
+    assert plan_cache_mode() == "auto"
+
+
 def test_a_staff_page_runs_its_statements_planned_for_their_values(client, investigator):
     """The statements of a staff page's view see force_custom_plan (asked of the driver's own
     connection beside each); the session and the user are read before, with the default, as
