@@ -1,4 +1,6 @@
-"""The PostgreSQL backend's health check asks the socket, not the server."""
+"""The PostgreSQL backend's health check asks the socket, not the server; repeated statements
+are prepared, and planned for their values where a staff page runs them (or where a partial
+index must be usable by any plan)."""
 
 import itertools
 import re
