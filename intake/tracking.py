@@ -80,7 +80,7 @@ def _numbered_statement(people: tuple[tuple[type[Model], int], ...]) -> str:
     × (MAX_WITNESSES + 1) of these statements."""
     db = transaction.get_connection()
     quote = db.ops.quote_name
-    counter, last = quote(TrackingCounter._meta.db_table), quote("last")
+    last = quote("last")
     meta = Submission._meta
     pk, number = quote(meta.pk.column), quote(meta.get_field("tracking_number").column)
     fields = insert_fields(Submission)
@@ -91,8 +91,7 @@ def _numbered_statement(people: tuple[tuple[type[Model], int], ...]) -> str:
         for field in fields
     )
     parts = [
-        f"n AS (UPDATE {counter} SET {last} = {last} + 1 "  # noqa: S608
-        f"WHERE {quote('kind')} = %s AND {quote('year')} = %s RETURNING {last})",
+        f"n AS ({_counter_update(db.vendor)})",
         f"s AS (INSERT INTO {quote(meta.db_table)} "  # noqa: S608
         f"({', '.join(quote(field.column) for field in fields)}) "
         f"SELECT {values} FROM n RETURNING {pk}, {number})",
@@ -144,19 +143,25 @@ def _counter_create(*, kind: str, year: int) -> None:
 
 
 def _counter_increment(*, kind: str, year: int) -> int | None:
-    # One statement both takes the number and locks the row until commit (the ORM would need
-    # a SELECT … FOR UPDATE and an UPDATE). PostgreSQL and SQLite 3.35+ have RETURNING.
     connection = transaction.get_connection()
-    quote = connection.ops.quote_name
-    table = quote(TrackingCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {quote('last')} = {quote('last')} + 1 "  # noqa: S608
-            f"WHERE {quote('kind')} = %s AND {quote('year')} = %s RETURNING {quote('last')}",
-            [kind, year],
-        )
+        cursor.execute(_counter_update(connection.vendor), [kind, year])
         row = cursor.fetchone()
     return None if row is None else row[0]
+
+
+@cache
+def _counter_update(vendor: str) -> str:
+    """The counter's UPDATE for a kind and a year (the parameters), returning its new last
+    number: one statement both takes the number and locks the row until commit (the ORM would
+    need a SELECT … FOR UPDATE and an UPDATE). PostgreSQL and SQLite 3.35+ have RETURNING.
+    Run alone (tracking_number_next) or inside the numbered insert's WITH."""
+    quote = transaction.get_connection().ops.quote_name
+    last = quote("last")
+    return (
+        f"UPDATE {quote(TrackingCounter._meta.db_table)} SET {last} = {last} + 1 "  # noqa: S608
+        f"WHERE {quote('kind')} = %s AND {quote('year')} = %s RETURNING {last}"
+    )
 
 
 def status_token_for(idempotency_key: str) -> str:
