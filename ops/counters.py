@@ -88,16 +88,7 @@ def shared_flag_raise(key: str, *, seconds: int) -> bool:
     """Raise a flag in the shared cache, to fall by itself after `seconds`, unless it is up
     already. True when this call raised it, and also when the shared cache cannot say (it is
     unreachable, or skipped after a failure): a caller never takes "up already" on trust."""
-    return bool(_on_shared(lambda cache: _add(cache, f"candor:{key}", seconds), True))
-
-
-def _add(cache: BaseCache, key: str, seconds: int) -> bool:
-    # Asked after every submission: on Redis one SET … NX of its own (the cache API pickles the
-    # value and checks the key against memcached's rules first, a third of the call).
-    if isinstance(cache, RedisCache):
-        client = cache._cache.get_client(write=True)
-        return bool(client.set(cache.make_key(key), 1, nx=True, ex=seconds))
-    return cache.add(key, True, timeout=seconds)
+    return bool(_on_shared(lambda cache: cache.add(f"candor:{key}", True, timeout=seconds), True))
 
 
 def shared_flag_hold(key: str, *, seconds: int) -> None:
