@@ -40,6 +40,16 @@ SORTS = {
 DEFAULT_SORT = "due"
 
 
+class _ListedChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ListedChoices
+
+
+class _ListedChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among a short list of rows (queues, staff, units), read in one plain query."""
+
+    field_class = _ListedChoiceField
+
+
 def _date_filter(label, field_name: str, lookup_expr: str) -> django_filters.DateFilter:
     """A bound of a date range, picked with the browser's date input."""
     return django_filters.DateFilter(
@@ -58,13 +68,13 @@ class CaseFilter(django_filters.FilterSet):
         max_length=200,
         method="filter_search",
     )
-    queue = django_filters.ModelChoiceFilter(
+    queue = _ListedChoiceFilter(
         label=_("Queue"), queryset=None, empty_label=_("Any"), field_name="queue"
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Case.Status.choices, empty_label=_("Any")
     )
-    assignee = django_filters.ModelChoiceFilter(
+    assignee = _ListedChoiceFilter(
         label=_("Assignee"), queryset=None, empty_label=_("Anyone"), method="filter_assignee"
     )
     allegation = django_filters.ChoiceFilter(
@@ -73,7 +83,7 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("Any"),
         method="filter_allegation",
     )
-    unit = django_filters.ModelChoiceFilter(
+    unit = _ListedChoiceFilter(
         label=_("Unit"), queryset=Unit.objects.all(), empty_label=_("Any"), method="filter_unit"
     )
     due_from = _date_filter(_("Due from"), "due_date", "gte")
@@ -120,8 +130,6 @@ class CaseFilter(django_filters.FilterSet):
             .order_by("last_name", "first_name", "username")
         )
         self.form.fields["assignee"].label_from_instance = staff_name
-        for name in ("queue", "assignee", "unit"):
-            self.form.fields[name].iterator = ListedChoices
 
     @property
     def order(self) -> tuple[str, ...]:

@@ -200,8 +200,9 @@ class FastWidgetRenderer(DjangoTemplates):
 class ListedChoices(ModelChoiceIterator):
     """A model choice field's choices in one plain query. Django's iterator() opens a
     server-side cursor on PostgreSQL (three round trips) to spare memory on long lists; the
-    lists of areas, queues, units and staff it is used for are short. Set it as the field's
-    `iterator`."""
+    lists of areas, queues, units and staff it is used for are short. Set it as the `iterator`
+    of the field's class: set on a field already made it comes too late, its widget has taken
+    Django's iterator with the queryset."""
 
     def __iter__(self):
         if self.field.empty_label is not None:

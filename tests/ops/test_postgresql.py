@@ -1,11 +1,12 @@
 """The PostgreSQL backend's health check asks the socket, not the server; repeated statements
 are prepared, and planned for their values where a staff page runs them (or where a partial
-index must be usable by any plan)."""
+index must be usable by any plan); short lists are read without a server-side cursor."""
 
 import itertools
 import re
 import time
 
+import psycopg
 import pytest
 from django.db import connection, connections, transaction
 from django.urls import reverse
@@ -136,6 +137,24 @@ def test_a_staff_page_runs_its_statements_planned_for_their_values(client, inves
         Submission.objects.count()
         assert plan_cache_mode() == "auto"
     assert modes == {"django_session": {"auto"}, "cases_case": {"force_custom_plan"}}
+
+
+def test_the_case_list_reads_its_choices_without_a_server_side_cursor(client, investigator):
+    """The filters' queues, staff and units are short lists, each read in one plain query
+    (ops.forms.ListedChoices): through Django's iterator() each took a server-side cursor,
+    three round trips. Nothing on the page needs one."""
+    read: list[tuple[str, bool]] = []
+
+    def seen(execute, sql, params, many, context):
+        read.append((sql, isinstance(context["cursor"].cursor, psycopg.ServerCursor)))
+        return execute(sql, params, many, context)
+
+    sign_in(client, investigator)
+    with connection.execute_wrapper(seen):
+        assert client.get(reverse("cases:list")).status_code == 200
+    for table in ("routing_queue", "auth_user", "directory_unit"):
+        assert any(f'FROM "{table}"' in sql for sql, _cursor in read), table
+    assert [sql for sql, declared in read if declared] == []
 
 
 def generic_plan(queryset) -> str:
