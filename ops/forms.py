@@ -1,10 +1,11 @@
-"""Form widgets rendered in Python instead of through one template per widget.
+"""Form widgets (and field labels) rendered in Python instead of through one template each.
 
 Django renders every widget (and every option of a select) by loading and rendering a small
 template: on the public complaint form that was over half the time of the page. This renderer
 writes the same HTML, character for character, for Django's built-in input, textarea, select
 and checkbox/radio widgets, from the same context the templates get (`widget.get_context`),
-so widget behaviour (values, `required`, `maxlength`, selected options) stays Django's. Any other
+so widget behaviour (values, `required`, `maxlength`, selected options) stays Django's; and a
+field's label (`label_tag`), which the staff pages' filter forms write for every field. Any other
 template, a project override included, goes through the template engine as before.
 `tests/ops/test_form_renderer.py` holds it to the templates' output."""
 
@@ -135,6 +136,18 @@ def _textarea(widget: dict) -> str:
     )
 
 
+def _label(context: dict) -> str:
+    # label.html, from the context BoundField.label_tag gives it.
+    label = _text(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>\n"
+
+
+_LABEL = "django/forms/label.html"
+
+
 def _include(option: dict) -> str:
     """An option as its own template (`option.template_name`) writes it."""
     writer = _WRITERS.get(option["template_name"])
@@ -185,7 +198,8 @@ _WRITERS = {
 
 
 class FastWidgetRenderer(DjangoTemplates):
-    """Django's default form renderer, with the built-in widgets written in Python."""
+    """Django's default form renderer, with the built-in widgets and the label written in
+    Python."""
 
     def render(self, template_name, context, request=None):
         writer = _WRITERS.get(template_name)
@@ -194,6 +208,8 @@ class FastWidgetRenderer(DjangoTemplates):
                 return writer(context["widget"]).strip()
             except _Unknown:
                 pass
+        if template_name == _LABEL:
+            return _label(context).strip()
         return super().render(template_name, context, request=request)
 
 

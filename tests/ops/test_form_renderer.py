@@ -1,4 +1,4 @@
-"""The Python widget renderer writes exactly what Django's widget templates write."""
+"""The Python widget renderer writes exactly what Django's widget and label templates write."""
 
 import datetime
 
@@ -99,6 +99,27 @@ def test_one_option_of_a_checkbox_list_is_written_as_its_template_writes_it(opti
         assert FAST.render(option["template_name"], context) == TEMPLATES.render(
             option["template_name"], context
         )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    label=st.one_of(text, text.map(mark_safe)),
+    field_id=st.one_of(st.none(), text),
+    suffix=st.one_of(st.none(), text),
+    label_attrs=st.one_of(st.none(), attrs),
+    tag=st.one_of(st.none(), st.sampled_from(["label", "legend"])),
+)
+def test_a_fields_label_is_written_as_its_template_writes_it(
+    label, field_id, suffix, label_attrs, tag
+):
+    def label_tag(renderer) -> str:
+        form = forms.Form(auto_id="%s" if field_id else False, renderer=renderer)
+        form.fields["name"] = forms.CharField(
+            label=label, widget=forms.TextInput(attrs={"id": field_id} if field_id else {})
+        )
+        return form["name"].label_tag(label_suffix=suffix, attrs=label_attrs, tag=tag)
+
+    assert label_tag(FAST) == label_tag(TEMPLATES)
 
 
 @pytest.mark.parametrize("language", ["en", "es", "bs"])
