@@ -142,7 +142,9 @@ def _label(context: dict) -> str:
     if not context["use_tag"]:
         return label
     tag = _text(context["tag"])
-    return f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>\n"
+    # attrs is None when the widget has no one element to point at (a list of boxes) and
+    # nothing else asked for an attribute.
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>\n"
 
 
 _LABEL = "django/forms/label.html"

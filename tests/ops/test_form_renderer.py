@@ -108,14 +108,22 @@ def test_one_option_of_a_checkbox_list_is_written_as_its_template_writes_it(opti
     suffix=st.one_of(st.none(), text),
     label_attrs=st.one_of(st.none(), attrs),
     tag=st.one_of(st.none(), st.sampled_from(["label", "legend"])),
+    # A list of boxes or buttons has no one element for its label to point at: unless the
+    # field is required, its label_tag gets no attributes at all (None, not {}).
+    widget_class=st.sampled_from(
+        [forms.TextInput, forms.RadioSelect, forms.CheckboxSelectMultiple]
+    ),
+    required=st.booleans(),
 )
 def test_a_fields_label_is_written_as_its_template_writes_it(
-    label, field_id, suffix, label_attrs, tag
+    label, field_id, suffix, label_attrs, tag, widget_class, required
 ):
     def label_tag(renderer) -> str:
         form = forms.Form(auto_id="%s" if field_id else False, renderer=renderer)
         form.fields["name"] = forms.CharField(
-            label=label, widget=forms.TextInput(attrs={"id": field_id} if field_id else {})
+            label=label,
+            required=required,
+            widget=widget_class(attrs={"id": field_id} if field_id else {}),
         )
         return form["name"].label_tag(label_suffix=suffix, attrs=label_attrs, tag=tag)
 
