@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
 
@@ -24,14 +25,26 @@ class Command(BaseCommand):
         generated = demo_history_seed(count=history)
         transparency_refresh()
         raised = flags_raise()
-        # A bulk load: the planner's statistics are gathered now, as PostgreSQL's manual advises
-        # after one, not left to autovacuum's next pass (nor to none, where it is turned off).
-        # Without them it takes every table for nearly empty, and reads a whole table where an
-        # index would find the few rows.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        statistics_gather()
         self.stdout.write(
             f"demo data: {counts['employees']} employees, {counts['staff']} staff accounts, "
             f"{generated.complaints} complaints and {generated.compliments} compliments "
             f"generated, {raised.flags} early-intervention flags raised"
         )
+
+
+def statistics_gather() -> None:
+    """The planner's statistics of the tables the seed filled, gathered now, as PostgreSQL's
+    manual advises after a bulk load, not left to autovacuum's next pass (nor to none, where it
+    is turned off). Without them the planner guesses how many rows a list of ids matches, and
+    read the whole of the named employees where the index finds the few. A table left empty
+    is not analyzed: a table analyzed empty is taken for tiny, and a plan kept for it while
+    it is still small (a scan of the whole table) stays when it has grown."""
+    filled = [
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy and model._default_manager.exists()
+    ]
+    with connection.cursor() as cursor:
+        for table in filled:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
