@@ -44,6 +44,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from intake.models import Submission
 from intake.tracking import status_url
+from ops.postgresql.planning import planned_each_time
 from ops.rowsql import rows_insert, rows_update
 
 from .dispatch import notice_letters, notices_dispatch_on_commit
@@ -319,7 +320,9 @@ def notices_send(
     email was overtaken by the next (two status emails arrived reversed).
 
     The read (with the order check) and the claim are one query each for the whole batch, and
-    the hand-on of the next notices one more: the emails themselves cost one write each."""
+    the hand-on of the next notices one more: the emails themselves cost one write each. Each
+    of them is planned each time (`planned_each_time`): the table they find the notices in
+    grows from empty."""
     outcomes: dict[int, SendOutcome] = {}
     notices = _for_sending(notice_ids)
     done: list[Notice] = []  # done with here: the next notice to the same person may go
@@ -359,6 +362,7 @@ def notices_send(
     return outcomes
 
 
+@planned_each_time()
 def _for_sending(notice_ids: Iterable[int]) -> list[tuple[Notice, bool]]:
     """The batch's notices in order, each with what sending reads of its submission, and
     whether an earlier notice to the same person (one address, one submission) is not
@@ -418,6 +422,7 @@ def _for_sending_statement(vendor: str) -> tuple[str, str]:
     )
 
 
+@planned_each_time()
 def _claim(notices: Iterable[Notice]) -> set[int]:
     """Mark these queued notices `sending`, in one statement; returns the ids this call took
     (a second delivery of the same task, running alongside, takes none of them twice). The
@@ -541,6 +546,7 @@ def _answer_record(notices: Sequence[Notice], status) -> dict[int, SendOutcome]:
     return outcomes
 
 
+@planned_each_time()
 def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
     """Once notices are done (sent, failed for good, or their outcome unknown), hand the next
     one to each same person to the broker (after commit, if in a transaction); it may have
@@ -693,7 +699,8 @@ def _record(notices: Sequence[Notice], write: Callable[[], int], *, what: str) -
     wait = 0.2
     while True:
         try:
-            return write()
+            with planned_each_time():
+                return write()
         except (OperationalError, InterfaceError) as error:
             if time.monotonic() + wait > deadline:
                 logger.error(
