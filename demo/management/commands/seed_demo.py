@@ -36,10 +36,10 @@ class Command(BaseCommand):
 def statistics_gather() -> None:
     """The planner's statistics of the tables the seed filled, gathered now, as PostgreSQL's
     manual advises after a bulk load, not left to autovacuum's next pass (nor to none, where it
-    is turned off). Without them the planner guesses how many rows a list of ids matches, and
-    read the whole of the named employees where the index finds the few. A table left empty
-    is not analyzed: a table analyzed empty is taken for tiny, and a plan kept for it while
-    it is still small (a scan of the whole table) stays when it has grown."""
+    is turned off). Without them the planner guesses how many rows a list of ids matches: the
+    routing's read of the employees a batch names scanned their whole table where the index
+    finds the few. A table left empty is not analyzed: one analyzed empty is taken for tiny,
+    and a plan kept for it while it is small (a scan of the whole table) stays as it grows."""
     filled = [
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
