@@ -297,6 +297,7 @@ def notice_send(*, notice_id: int) -> Notice.State:
     return outcome
 
 
+@planned_each_time()
 def notices_send(
     *, notice_ids: Sequence[int], executor: Executor | None = None
 ) -> dict[int, SendOutcome]:
@@ -320,9 +321,9 @@ def notices_send(
     email was overtaken by the next (two status emails arrived reversed).
 
     The read (with the order check) and the claim are one query each for the whole batch, and
-    the hand-on of the next notices one more: the emails themselves cost one write each. Each
-    of them is planned each time (`planned_each_time`): the table they find the notices in
-    grows from empty."""
+    the hand-on of the next notices one more: the emails themselves cost one write each. All of
+    them are planned each time (`planned_each_time`; each write also on its own, for the sending
+    threads' connections): the table they find the notices in grows from empty."""
     outcomes: dict[int, SendOutcome] = {}
     notices = _for_sending(notice_ids)
     done: list[Notice] = []  # done with here: the next notice to the same person may go
@@ -362,7 +363,6 @@ def notices_send(
     return outcomes
 
 
-@planned_each_time()
 def _for_sending(notice_ids: Iterable[int]) -> list[tuple[Notice, bool]]:
     """The batch's notices in order, each with what sending reads of its submission, and
     whether an earlier notice to the same person (one address, one submission) is not
@@ -422,7 +422,6 @@ def _for_sending_statement(vendor: str) -> tuple[str, str]:
     )
 
 
-@planned_each_time()
 def _claim(notices: Iterable[Notice]) -> set[int]:
     """Mark these queued notices `sending`, in one statement; returns the ids this call took
     (a second delivery of the same task, running alongside, takes none of them twice). The
@@ -546,7 +545,6 @@ def _answer_record(notices: Sequence[Notice], status) -> dict[int, SendOutcome]:
     return outcomes
 
 
-@planned_each_time()
 def _next_to_same_person_dispatch(notices: Sequence[Notice]) -> None:
     """Once notices are done (sent, failed for good, or their outcome unknown), hand the next
     one to each same person to the broker (after commit, if in a transaction); it may have

@@ -33,6 +33,12 @@ class Constant(Value):
         return connection.ops.compose_sql(sql, params), []
 
 
+def _prepares(db) -> bool:
+    """Whether this connection prepares the statements it repeats (PostgreSQL, unless
+    DATABASE_PREPARED_STATEMENTS turned it off)."""
+    return db.vendor == "postgresql" and bool(db.settings_dict["OPTIONS"].get("prepare_threshold"))
+
+
 @contextmanager
 def planned_for_values(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     """Every statement run inside is planned for its own values. The setting is the session's,
@@ -41,7 +47,7 @@ def planned_for_values(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     connection is gone or its transaction failed: then it stays until the next staff page
     resets it or the connection closes, which costs only planning."""
     db = connections[using]
-    if db.vendor != "postgresql" or not db.settings_dict["OPTIONS"].get("prepare_threshold"):
+    if not _prepares(db):
         yield
         return
     db.close_if_health_check_failed()
@@ -73,7 +79,7 @@ def planned_each_time(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
     `planned_for_values` this sends nothing: the driver leaves the statements unprepared. A
     connection opened inside (after a lost one) keeps the driver's default."""
     db = connections[using]
-    if db.vendor != "postgresql" or not db.settings_dict["OPTIONS"].get("prepare_threshold"):
+    if not _prepares(db):
         yield
         return
     db.ensure_connection()
