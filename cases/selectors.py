@@ -22,7 +22,7 @@ from audit.models import AuditAction, AuditEvent
 from directory.models import Employee
 from intake.attachments import active_content_labels
 from intake.models import AllegationCategory, InvolvedEmployee, Message, Submission
-from intake.selectors import account_letters_hold, accounts_holding
+from intake.selectors import accounts_holding, letters_holding
 from staff.models import Queue
 from staff.roles import staff_name
 
@@ -191,7 +191,7 @@ def search_submission_ids(words: str, *, limit: int | None = None) -> list[int] 
     Finding out that there are more than `limit` costs reading that many, and for words in
     most accounts the trigram index narrows nothing: the accounts are read one by one until
     `limit` match (24,000 for one in five, 60 ms at 100,000 cases). When the planner's
-    estimate of the accounts that hold the words' letters, taken from the column's statistics
+    estimate of the accounts that hold the words' letters, taken from the letters' statistics
     without reading a row, is well above `limit`, the list is read in its order at once. The
     estimate only picks the faster way: both find the same cases."""
     limit = SEARCH_BY_INDEX_LIMIT if limit is None else limit
@@ -225,8 +225,8 @@ def _accounts_holding_estimate(words: str) -> float:
     is answered through search_submission_ids."""
     if connection.vendor != "postgresql":
         return 0
-    accounts = Submission.objects.order_by().filter(account_letters_hold(words)).values("id")
-    return json.loads(accounts.explain(format="json"))[0]["Plan"]["Plan Rows"]
+    letters = letters_holding(words).values("submission_id")
+    return json.loads(letters.explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def submission_among(ids: list[int]) -> Q:

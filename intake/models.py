@@ -186,6 +186,24 @@ PUBLIC_STAGE_OF_CASE_STATUS = {
 }
 
 
+class NarrativeLetters(models.Model):
+    """An account's letters and digits, upper-case and run together, for the case search's
+    trigram index (intake.selectors.account_letters_hold). Written by PostgreSQL alone: its
+    triggers (intake migration 0010) write the row when a submission is stored and again only
+    when its account changes (retention's anonymising). Kept beside the submission, not in it:
+    every write of a submission's row that is not heap-only (routing's, a status's) gave each
+    of its indexes a new entry, the trigram index's hundreds of them, and computed the letters
+    again. Empty elsewhere, where the search reads the accounts themselves."""
+
+    submission = models.OneToOneField(
+        Submission, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    letters = models.TextField()
+
+    def __str__(self) -> str:
+        return f"letters of submission {self.submission_id}"
+
+
 class TrackingCounter(models.Model):
     """The last tracking number given, per kind and year. Rows are locked while a number is
     taken, so concurrent submissions get consecutive, never repeated, numbers."""

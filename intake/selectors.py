@@ -2,12 +2,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import Upper
 
 from audit.models import AuditEvent
 
-from .models import PUBLIC_STAGE_OF_CASE_STATUS, Submission
+from .models import PUBLIC_STAGE_OF_CASE_STATUS, NarrativeLetters, Submission
 from .tracking import status_token_digest
 
 
@@ -21,21 +21,27 @@ def submission_by_status_token(token: str) -> Submission | None:
 
 def account_letters_hold(words: str) -> Q:
     """Submissions whose account's letters and digits, run together, hold those of the words
-    (PostgreSQL's `narrative_letters` column, intake migration 0009). Every account that holds
-    the words holds their letters, so this only narrows; through its trigram index it narrows a
-    phrase of common words to the accounts where they follow each other. Both sides are made
-    by the same PostgreSQL expression: Python's upper() differs from it on some letters (ß)."""
+    (NarrativeLetters, PostgreSQL's alone). Every account that holds the words holds their
+    letters, so this only narrows; through its trigram index it narrows a phrase of common
+    words to the accounts where they follow each other."""
     if connection.vendor != "postgresql":
         return Q()
-    table = connection.ops.quote_name(Submission._meta.db_table)
-    letters = "regexp_replace(upper(%s), '[^[:alnum:]]+', '', 'g')"
-    return Q(
-        RawSQL(  # noqa: S611 - the table's name from the model's metadata; the words a parameter
-            f"{table}.narrative_letters LIKE '%%' || {letters} || '%%'",
-            [words],
-            output_field=BooleanField(),
-        )
+    return Q(pk__in=letters_holding(words).values("submission_id"))
+
+
+def letters_holding(words: str) -> QuerySet[NarrativeLetters]:
+    """The letters (NarrativeLetters) that hold those of the words. Both sides are made by the
+    same PostgreSQL expression: Python's upper() differs from it on some letters (ß). The
+    words' letters are a constant of the statement, so that the trigram index serves it."""
+    letters = Func(
+        Upper(Value(words, output_field=TextField())),
+        Value("[^[:alnum:]]+"),
+        Value(""),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
     )
+    return NarrativeLetters.objects.order_by().filter(letters__contains=letters)
 
 
 def accounts_holding(words: str) -> Q:

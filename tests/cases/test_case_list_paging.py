@@ -119,7 +119,7 @@ def test_a_search_finds_the_same_cases_through_the_indexes_or_in_the_lists_order
 def test_words_in_most_accounts_are_read_in_order_without_looking_them_all_up(
     client, investigator, monkeypatch
 ):
-    """On PostgreSQL the planner's estimate, from the column's statistics, spares a search for
+    """On PostgreSQL the planner's estimate, from the letters' statistics, spares a search for
     common words the lookup that would find more than the limit: it reads the list in order at
     once. Rare words are still looked up through the indexes."""
     if connection.vendor != "postgresql":
@@ -127,7 +127,7 @@ def test_words_in_most_accounts_are_read_in_order_without_looking_them_all_up(
     for _ in range(12):  # the same account each time: the statistics' commonest value
         routed_complaint(narrative="He took my phone at the bus stop.")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE intake_submission")
+        cursor.execute("ANALYZE intake_narrativeletters")
     monkeypatch.setattr(selectors, "SEARCH_BY_INDEX_LIMIT", 4)
     sign_in(client, investigator)
     for words, looked_up in [("phone at the bus", False), ("xylophone", True)]:

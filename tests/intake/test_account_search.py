@@ -1,6 +1,6 @@
-"""The words of a search in the account: narrowed first by the account's letters (PostgreSQL's
-generated column and its trigram index), then read as written. The narrowing must never drop
-an account that holds the words, whatever the letters, case or punctuation."""
+"""The words of a search in the account: narrowed first by the account's letters (kept by
+PostgreSQL beside the account, with their trigram index), then read as written. The narrowing
+must never drop an account that holds the words, whatever the letters, case or punctuation."""
 
 import pytest
 from django.db import connection
@@ -64,17 +64,41 @@ def test_the_letters_never_drop_an_account_that_holds_the_words(
     assert holds(account, accounts_holding(words)) is as_written, (narrative, words)
 
 
+def _letters(submission) -> list[tuple[str, int]]:
+    """The submission's letters row, and the transaction that last wrote it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT letters, xmin::text::bigint FROM intake_narrativeletters "
+            "WHERE submission_id = %s",
+            [submission.pk],
+        )
+        return cursor.fetchall()
+
+
 def test_the_letters_are_kept_by_postgresql_through_every_change_of_the_account(account):
     if connection.vendor != "postgresql":
-        pytest.skip("the generated column is PostgreSQL's")
+        pytest.skip("the letters are PostgreSQL's")
+    assert [letters for letters, _writer in _letters(account)] == [""]  # stored with it
     Submission.objects.filter(pk=account.pk).update(narrative="He took my phone, at the bus-stop!")
     assert holds(account, account_letters_hold("phone at the bus stop"))
     assert holds(account, account_letters_hold("PHONEATTHEBUSSTOP"))
     assert not holds(account, accounts_holding("phone at the bus stop"))  # read as written
     Submission.objects.filter(pk=account.pk).update(narrative="[removed]")
     assert not holds(account, account_letters_hold("phone"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT narrative_letters FROM intake_submission WHERE id = %s", [account.pk]
-        )
-        assert cursor.fetchone() == ("REMOVED",)
+    assert [letters for letters, _writer in _letters(account)] == ["REMOVED"]
+    account.delete()
+    assert _letters(account) == []
+
+
+def test_a_write_that_leaves_the_account_as_it_was_leaves_its_letters_alone(account):
+    """Routing's write of a submission, and every status's after it, are not heap-only (their
+    columns are indexed): the letters and their trigram index are not written again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the letters are PostgreSQL's")
+    Submission.objects.filter(pk=account.pk).update(narrative="Parked across the driveway")
+    (before,) = _letters(account)
+    Submission.objects.filter(pk=account.pk).update(routing_state=Submission.RoutingState.DONE)
+    account.refresh_from_db()
+    account.save()  # every column, the account's among them, as it was
+    assert _letters(account) == [before]
+    assert holds(account, accounts_holding("across the driveway"))
