@@ -2,7 +2,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from audit.models import AuditEvent
@@ -23,10 +24,21 @@ def account_letters_hold(words: str) -> Q:
     """Submissions whose account's letters and digits, run together, hold those of the words
     (NarrativeLetters, PostgreSQL's alone). Every account that holds the words holds their
     letters, so this only narrows; through its trigram index it narrows a phrase of common
-    words to the accounts where they follow each other."""
+    words to the accounts where they follow each other.
+
+    The letters are read first, through their index, and the submissions then looked up by
+    id (`= ANY(ARRAY(…))`, a subquery run once): as `IN (…)` the planner, which knows nothing
+    of how many accounts hold the words as written, took them for a handful and read every
+    account to look up the letters of each (196 ms at 100,000 against 19)."""
     if connection.vendor != "postgresql":
         return Q()
-    return Q(pk__in=letters_holding(words).values("submission_id"))
+    letters, params = letters_holding(words).values("submission_id").query.sql_with_params()
+    table = connection.ops.quote_name(Submission._meta.db_table)
+    return Q(
+        RawSQL(  # noqa: S611 - the table's name from the model's metadata; the words a parameter
+            f"{table}.id = ANY(ARRAY({letters}))", params, output_field=BooleanField()
+        )
+    )
 
 
 def letters_holding(words: str) -> QuerySet[NarrativeLetters]:
