@@ -225,8 +225,7 @@ def _accounts_holding_estimate(words: str) -> float:
     is answered through search_submission_ids."""
     if connection.vendor != "postgresql":
         return 0
-    letters = letters_holding(words).values("submission_id")
-    return json.loads(letters.explain(format="json"))[0]["Plan"]["Plan Rows"]
+    return json.loads(letters_holding(words).explain(format="json"))[0]["Plan"]["Plan Rows"]
 
 
 def submission_among(ids: list[int]) -> Q:
