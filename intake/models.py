@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ops.choices import choice_label
+
 
 class AllegationCategory(models.TextChoices):
     USE_OF_FORCE = "use_of_force", _("Use of force")
@@ -167,6 +169,10 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return self.tracking_number
+
+    # Read from the enumeration (ops/choices.py): every queue alert names it twice.
+    def get_kind_display(self) -> str:
+        return choice_label(Submission.Kind, self.kind)
 
 
 # The stage the public status page shows for each status of a complaint's case

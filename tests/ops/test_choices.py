@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cases.models import Case, Priority
+from intake.models import Submission
 
 
 @given(
@@ -21,6 +22,17 @@ def test_the_label_is_djangos_in_every_language(status, priority, language):
             djangos = Model._get_FIELD_display(case, Case._meta.get_field(field))
             assert getattr(case, f"get_{field}_display")() == djangos
             assert isinstance(djangos, str)
+
+
+@given(
+    kind=st.sampled_from(Submission.Kind.values) | st.text(max_size=12),
+    language=st.sampled_from(["en", "es", "bs"]),
+)
+def test_the_submissions_kind_is_djangos_in_every_language(kind, language):
+    submission = Submission(kind=kind)
+    with translation.override(language):
+        djangos = Model._get_FIELD_display(submission, Submission._meta.get_field("kind"))
+        assert submission.get_kind_display() == djangos
 
 
 def test_a_label_is_translated_when_shown():
