@@ -20,8 +20,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer():
-    sergeant = EmployeeFactory(dsn="5001", email="sgt@police.example")
-    return EmployeeFactory(dsn="5002", email="officer@police.example", supervisor=sergeant)
+    # Named, not drawn at random: a drawn name can hold "dana", the complainant's, which the
+    # notice of complaint must never show (Faker's first names include Dana and Jordana).
+    sergeant = EmployeeFactory(
+        dsn="5001", email="sgt@police.example", first_name="Sam", last_name="Serra"
+    )
+    return EmployeeFactory(
+        dsn="5002",
+        email="officer@police.example",
+        supervisor=sergeant,
+        first_name="Olive",
+        last_name="Ortiz",
+    )
 
 
 def use_of_force_case(**kwargs) -> Case:
