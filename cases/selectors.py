@@ -339,6 +339,10 @@ def _after(order: tuple[str, ...], values) -> Q:
     return Q(**{f"{first.lstrip('-')}__{bound}": values[0]}) & after
 
 
+# How far lists count: past it, a list says "more than" (the case list, the staff home).
+COUNT_CAP = 500
+
+
 def count_up_to(queryset: QuerySet, *, cap: int, ordered: bool = True) -> int:
     """How many rows, counting no further than cap + 1 (a list of a hundred thousand is not
     counted to the last to say "more than five hundred"). Counted in the queryset's own order,

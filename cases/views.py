@@ -56,6 +56,7 @@ from .permissions import (
     require,
 )
 from .selectors import (
+    COUNT_CAP,
     case_detail,
     case_file,
     count_up_to,
@@ -72,8 +73,6 @@ from .services import (
 access_log = logging.getLogger("candor.access")
 
 PAGE_SIZE = 50
-# The case list counts up to this many; beyond it says "more than" (cases/selectors.count_up_to).
-COUNT_CAP = 500
 PREVIEWABLE = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_safe
 from audit.filters import AuditFilter
 from audit.permissions import may_search_audit
 from cases.selectors import (
+    COUNT_CAP,
     commander_work,
+    count_up_to,
     due_soon_until,
     investigator_work,
     overdue_by_assignee,
@@ -45,11 +47,19 @@ class Panel:
     empty: object = ""
     show_assignee: bool = True
 
+    @property
+    def more_than(self) -> int | None:
+        """COUNT_CAP when there are more (the count stopped there), else None."""
+        return COUNT_CAP if self.count > COUNT_CAP else None
+
 
 def _panel(name, title, queryset, rows_template, more_url, empty, **options) -> Panel:
-    # Always counted, so the page makes the same queries however much work there is.
+    # Always counted, so the page makes the same queries however much work there is; and, as
+    # the case list counts, no further than "more than COUNT_CAP" (at 100,000 cases, counting
+    # every unassigned one to the last was a quarter of the commander's page).
     rows = list(queryset[:PANEL_ROWS])
-    return Panel(name, title, rows_template, queryset.count(), rows, more_url, empty, **options)
+    count = count_up_to(queryset, cap=COUNT_CAP)
+    return Panel(name, title, rows_template, count, rows, more_url, empty, **options)
 
 
 def _cases_url(**params) -> str:
@@ -145,7 +155,7 @@ def home(request):
                         "overdue-by-investigator",
                         _("Overdue, by investigator"),
                         "workspace/_overdue_rows.html",
-                        sum(row.count for row in overdue),
+                        min(sum(row.count for row in overdue), COUNT_CAP + 1),
                         overdue,
                         _cases_url(overdue="on"),
                         _("No case is overdue."),

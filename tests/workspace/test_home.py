@@ -123,6 +123,36 @@ def test_the_commander_sees_findings_to_approve_overdue_by_investigator_and_unas
     assert f"assignee={investigator.pk}&amp;overdue=on" in body
 
 
+@pytest.mark.parametrize("language", ["en", "es", "bs"])
+def test_a_panel_counts_no_further_than_the_case_list_does(
+    client, commander, monkeypatch, language
+):
+    # As the case list says "more than 500 cases", a panel says "more than 500", in every
+    # language, and its full list agrees; at or under the cap, both give the number.
+    from cases import views as case_views
+    from workspace import views as home_views
+
+    monkeypatch.setattr(home_views, "COUNT_CAP", 2)
+    monkeypatch.setattr(case_views, "COUNT_CAP", 2)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    late = [a_case() for _ in range(3)]
+    Case.objects.filter(pk__in=[case.pk for case in late]).update(due_date=yesterday)
+    sign_in(client, commander)
+    response = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE=language)
+    found = panels(response)
+    assert found["unassigned"][0] == found["overdue-by-investigator"][0] == 3
+    assert found["to-approve"][0] == 0
+    more_than = {"en": "more than 2", "es": "más de 2", "bs": "više od 2"}[language]
+    body = response.content.decode()
+    shown = f'<span aria-hidden="true">2+</span><span class="visually-hidden">{more_than}</span>'
+    assert body.count(f'<span class="count">{shown}</span>') == 2
+    assert '<span class="count">0</span>' in body
+    for _title, section in response.context["sections"]:
+        for panel in section:
+            listed = client.get(panel.more_url)
+            assert listed.context["count"] == panel.count, panel.name
+
+
 def test_overdue_by_investigator_counts_most_first_then_by_last_name_and_nobody_last(commander):
     from cases.selectors import overdue_by_assignee
 
