@@ -47,6 +47,11 @@ class Panel:
     empty: object = ""
     show_assignee: bool = True
 
+    def __post_init__(self):
+        # Every panel counts as the case list does, no further than "more than COUNT_CAP", so
+        # that its full list gives the same number.
+        self.count = min(self.count, COUNT_CAP + 1)
+
     @property
     def more_than(self) -> int | None:
         """COUNT_CAP when there are more (the count stopped there), else None."""
@@ -54,9 +59,9 @@ class Panel:
 
 
 def _panel(name, title, queryset, rows_template, more_url, empty, **options) -> Panel:
-    # Always counted, so the page makes the same queries however much work there is; and, as
-    # the case list counts, no further than "more than COUNT_CAP" (at 100,000 cases, counting
-    # every unassigned one to the last was a quarter of the commander's page).
+    # Always counted, so the page makes the same queries however much work there is; counted
+    # no further than the panel shows (at 100,000 cases, counting every unassigned one to the
+    # last was a fifth of the commander's page).
     rows = list(queryset[:PANEL_ROWS])
     count = count_up_to(queryset, cap=COUNT_CAP)
     return Panel(name, title, rows_template, count, rows, more_url, empty, **options)
@@ -155,7 +160,7 @@ def home(request):
                         "overdue-by-investigator",
                         _("Overdue, by investigator"),
                         "workspace/_overdue_rows.html",
-                        min(sum(row.count for row in overdue), COUNT_CAP + 1),
+                        sum(row.count for row in overdue),
                         overdue,
                         _cases_url(overdue="on"),
                         _("No case is overdue."),
