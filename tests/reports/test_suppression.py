@@ -46,34 +46,51 @@ def believable_tables(published):
         for c in range(cols):
             item = ("col", -1, c)
             line_bounds[item] = reader_bounds(published.mark(item), published.col_totals[c], big)
+    # Walked cell by cell; a value is tried only if every line the cell is in can still end
+    # within its bounds, whatever the cells not yet given a value hold (their own bounds): a
+    # branch that cannot give a believable table is left at once, and no table that can is
+    # missed (with no cell left, the check is the lines' bounds themselves).
     order = list(cell_bounds)
+    lines_of = {cell: [item for item in line_bounds if _in_line(item, cell)] for cell in order}
+    rest_lo = dict.fromkeys(line_bounds, 0)
+    rest_hi = dict.fromkeys(line_bounds, 0)
+    for cell, (lo, hi) in cell_bounds.items():
+        for item in lines_of[cell]:
+            rest_lo[item] += lo
+            rest_hi[item] += hi
+    sums = dict.fromkeys(line_bounds, 0)
     values: dict[tuple[int, int], int] = {}
-
-    def lines_ok(final: bool) -> bool:
-        sums = {("grand", -1, -1): sum(values.values())}
-        for r in range(rows):
-            sums[("row", r, -1)] = sum(v for (i, _j), v in values.items() if i == r)
-        for c in range(cols):
-            sums[("col", -1, c)] = sum(v for (_i, j), v in values.items() if j == c)
-        for item, (lo, hi) in line_bounds.items():
-            total = sums[item]
-            if total > hi or (final and total < lo):
-                return False
-        return True
 
     def walk(index: int):
         if index == len(order):
-            if lines_ok(final=True):
-                yield dict(values)
+            yield dict(values)
             return
-        lo, hi = cell_bounds[order[index]]
-        for value in range(lo, hi + 1):
-            values[order[index]] = value
-            if lines_ok(final=False):
-                yield from walk(index + 1)
-            del values[order[index]]
+        cell = order[index]
+        lo, hi = cell_bounds[cell]
+        lines = lines_of[cell]
+        for item in lines:
+            rest_lo[item] -= lo
+            rest_hi[item] -= hi
+        least = max([lo] + [line_bounds[i][0] - sums[i] - rest_hi[i] for i in lines])
+        most = min([hi] + [line_bounds[i][1] - sums[i] - rest_lo[i] for i in lines])
+        for value in range(least, most + 1):
+            values[cell] = value
+            for item in lines:
+                sums[item] += value
+            yield from walk(index + 1)
+            for item in lines:
+                sums[item] -= value
+        values.pop(cell, None)
+        for item in lines:
+            rest_lo[item] += lo
+            rest_hi[item] += hi
 
     yield from walk(0)
+
+
+def _in_line(item: tuple, cell: tuple[int, int]) -> bool:
+    kind, r, c = item
+    return kind == "grand" or (kind == "row" and r == cell[0]) or (kind == "col" and c == cell[1])
 
 
 def assert_nothing_can_be_worked_out(published):
