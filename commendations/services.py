@@ -12,7 +12,12 @@ from directory.models import Employee
 from intake.models import InvolvedEmployee
 from notices.dispatch import notices_dispatch_on_commit
 from notices.models import Notice
-from notices.services import notice_queue, notices_to_employee_and_supervisor, paper_letter_for
+from notices.services import (
+    notice_queue,
+    notices_build_to_employee_and_supervisor,
+    notices_store,
+    paper_letter_for,
+)
 from ops.refusals import Refused
 
 from .models import Commendation
@@ -24,6 +29,12 @@ def commendation_notices_queue(*, commendation: Commendation) -> list[Notice]:
     """Queue the commendation to the employee and to their supervisor (once each, whatever
     runs twice). Call inside the transaction that identified the employee; dispatch the
     returned rows after commit."""
+    return notices_store(commendation_notices_build(commendation=commendation))
+
+
+def commendation_notices_build(*, commendation: Commendation) -> list[Notice | None]:
+    """The commendation's notices to the employee and to their supervisor, not yet stored
+    (notices_store); none while nobody is named."""
     employee = commendation.employee
     if employee is None:
         return []
@@ -32,7 +43,7 @@ def commendation_notices_queue(*, commendation: Commendation) -> list[Notice]:
         "employee_rank": employee.rank,
         "unit": employee.unit.name,
     }
-    return notices_to_employee_and_supervisor(
+    return notices_build_to_employee_and_supervisor(
         submission=commendation.submission,
         employee=employee,
         employee_kind=Notice.Kind.COMMENDATION_EMPLOYEE,
@@ -41,17 +52,22 @@ def commendation_notices_queue(*, commendation: Commendation) -> list[Notice]:
     )
 
 
-def commendation_employee_identify(
-    *, commendation: Commendation, employee: Employee
-) -> list[Notice]:
-    """The routing task's part: a confident roster match names the employee; the notices
-    follow at once. Returns the new notice rows (to dispatch after commit)."""
-    if commendation.employee_id is not None:
-        return []
-    commendation.employee = employee
-    commendation.status = Commendation.Status.EMPLOYEE_CONFIRMED
-    commendation.save(update_fields=["employee", "status"])
-    return commendation_notices_queue(commendation=commendation)
+def commendation_for(*, submission, rule, employee: Employee | None) -> Commendation:
+    """Routing's part: a compliment's entry in its rule's queue, not yet stored. A confident
+    roster match (`employee`) names the employee at once, and its notices follow
+    (commendation_notices_build); otherwise the Chief's office names them."""
+    return Commendation(
+        submission=submission,
+        queue=rule.queue,
+        rule=rule,
+        rule_name=rule.name,
+        employee=employee,
+        status=(
+            Commendation.Status.RECEIVED
+            if employee is None
+            else Commendation.Status.EMPLOYEE_CONFIRMED
+        ),
+    )
 
 
 def commendation_employee_confirm(

@@ -185,6 +185,22 @@ def notices_to_employee_and_supervisor(
 ) -> list[Notice]:
     """Queue a notice to the employee and one to their supervisor (an active one), as the
     department promises for both complaints and commendations. Returns the rows created now."""
+    return notices_store(
+        notices_build_to_employee_and_supervisor(
+            submission=submission,
+            employee=employee,
+            employee_kind=employee_kind,
+            supervisor_kind=supervisor_kind,
+            context=context,
+        )
+    )
+
+
+def notices_build_to_employee_and_supervisor(
+    *, submission: Submission, employee, employee_kind: str, supervisor_kind: str, context: dict
+) -> list[Notice | None]:
+    """The notice to the employee and the one to their supervisor (an active one), not yet
+    stored (see notices_store)."""
     notices = [
         notice_build(
             submission=submission,
@@ -207,7 +223,7 @@ def notices_to_employee_and_supervisor(
                 context=context,
             )
         )
-    return notices_store(notices)
+    return notices
 
 
 def notice_render(notice: Notice) -> AnymailMessage:

@@ -247,7 +247,7 @@ def employees_by_badge(badges: Iterable[str]) -> dict[str, Employee]:
     for employee in (
         Employee.objects.annotate(badge=Upper("dsn"))
         .filter(badge__in=wanted)
-        .select_related("unit")
+        .select_related("unit", "supervisor")  # what a commendation's notices name
         .order_by("-active", "pk")
     ):
         found.setdefault(employee.badge, employee)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from commendations.models import Commendation
-from commendations.services import commendation_employee_identify
+from commendations.services import commendation_for, commendation_notices_build
 from intake.models import InvolvedEmployee, Submission
 from intake.outbox import routing_dispatch, routing_drain_next, routing_woken
 from notices.dispatch import notice_dispatch, notices_dispatch_on_commit
@@ -171,9 +171,9 @@ def _first_hand(waiting: QuerySet[Submission]) -> QuerySet[Submission]:
 
 class _Routing:
     """Submissions routed in one transaction: each decided on its own (roster match, rule,
-    commendation), then their roster matches, cases, notices and states written together, one
-    statement each. The employees they name, and the badge numbers given, are read once for
-    them all."""
+    case or commendation), then their roster matches, cases, commendations, notices and states
+    written together, one statement each. The employees they name, and the badge numbers given,
+    are read once for them all."""
 
     def __init__(self, *, rules: list[RoutingRule], submissions: list[Submission]):
         self.rules = rules
@@ -181,8 +181,8 @@ class _Routing:
         self.decided: list[tuple[Submission, RoutingRule]] = []
         self.matched: list[InvolvedEmployee] = []
         self.cases: list[Case] = []
+        self.commendations: list[Commendation] = []
         self.notices: list[Notice | None] = []
-        self.stored: list[Notice] = []  # notices a commendation stored already
         prefetch_related_objects(
             submissions,
             Prefetch("employees", queryset=InvolvedEmployee.objects.select_related("employee")),
@@ -207,7 +207,7 @@ class _Routing:
         unit_ids = {person.employee.unit_id for person in involved if person.employee is not None}
         rule = rule_for(submission, unit_ids=unit_ids, rules=self.rules)
         due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
-        stored: list[Notice] = []
+        commendation = None
         if submission.kind == Submission.Kind.COMPLAINT:
             case = Case(
                 submission=submission,
@@ -220,38 +220,37 @@ class _Routing:
             )
         else:
             case = None
-            commendation, _created = Commendation.objects.get_or_create(
-                submission=submission,
-                defaults={"queue": rule.queue, "rule": rule, "rule_name": rule.name},
-            )
+            # A confident roster match names the employee at once, and the commendation goes
+            # to them and their supervisor with the acknowledgement.
             named = next((p for p in involved if p.employee is not None), None)
-            if (
-                named is not None
-                and named.employee is not None
-                and named.match_state == named.MatchState.MATCHED
-            ):
-                stored = commendation_employee_identify(
-                    commendation=commendation, employee=named.employee
-                )
+            confident = named is not None and named.match_state == named.MatchState.MATCHED
+            commendation = commendation_for(
+                submission=submission,
+                rule=rule,
+                employee=named.employee if confident and named is not None else None,
+            )
         notices = [
+            *(commendation_notices_build(commendation=commendation) if commendation else []),
             notice_build_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT),
             *self._queue_alerts(submission, rule.queue),
         ]
         # Kept only once everything above went through (see waiting_route's savepoints).
         self.matched += matched
         self.cases += [case] if case is not None else []
-        self.stored += stored
+        self.commendations += [commendation] if commendation is not None else []
         self.notices += notices
         submission.next_step_due = due if submission.kind == Submission.Kind.COMPLAINT else None
         self.decided.append((submission, rule))
 
     def store(self) -> None:
         matches_store(self.matched)  # the batch's roster matches, an UPDATE for each outcome
-        # One statement: the unique constraint keeps one case per submission, so a case left
-        # by an earlier run (there is none while the row is not done) is kept as is.
+        # One statement each: the unique constraints keep one case or commendation per
+        # submission, so one left by an earlier run (there is none while the row is not done)
+        # is kept as is.
         rows_insert(self.cases, ignore_conflicts=True)
-        # Every acknowledgement and alert in one INSERT.
-        new_notices = self.stored + notices_store(self.notices)
+        rows_insert(self.commendations, ignore_conflicts=True)
+        # Every acknowledgement, alert and commendation notice in one INSERT.
+        new_notices = notices_store(self.notices)
         # Done, one UPDATE for each date the next step is due (most batches have one or two).
         now = timezone.now()
         by_due: defaultdict[date | None, list[int]] = defaultdict(list)

@@ -150,6 +150,42 @@ def test_a_batch_shares_the_rules_the_inserts_and_the_commit(roster):
     assert Notice.objects.count() == 16
 
 
+def test_compliments_are_written_together_however_many_name_an_officer(roster):
+    def waiting(count: int) -> list[Submission]:
+        return [
+            compliment(
+                submitter_email=f"c{count}-{n}@example.com",
+                employees=[{"badge": f"500{1 + n % 2}"}],
+            ).submission
+            for n in range(count)
+        ]
+
+    three = waiting(3)
+    with CaptureQueriesContext(connection) as of_three:
+        assert waiting_route() == 3
+    six = waiting(6)
+    with CaptureQueriesContext(connection) as of_six:
+        assert waiting_route() == 6
+    # Each commendation names its officer (a confident match by badge) and goes to them and
+    # their supervisor: the commendations in one INSERT, their notices with the
+    # acknowledgements and the alerts in another, whatever the number.
+    assert len(of_six) == len(of_three)
+    for submission in three + six:
+        commendation = Commendation.objects.get(submission=submission)
+        assert commendation.status == Commendation.Status.EMPLOYEE_CONFIRMED
+        assert commendation.employee is not None
+        assert commendation.employee.dsn == submission.employees.get().badge
+        kinds = sorted(Notice.objects.filter(submission=submission).values_list("kind", flat=True))
+        assert kinds == sorted(
+            [
+                Notice.Kind.ACKNOWLEDGEMENT,
+                Notice.Kind.QUEUE_ALERT,
+                Notice.Kind.COMMENDATION_EMPLOYEE,
+                Notice.Kind.COMMENDATION_SUPERVISOR,
+            ]
+        )
+
+
 def test_a_drain_that_finds_nothing_waiting_reads_twice_and_writes_nothing():
     routed_compliment()
     with CaptureQueriesContext(connection) as queries:
