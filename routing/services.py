@@ -207,7 +207,7 @@ class _Routing:
         unit_ids = {person.employee.unit_id for person in involved if person.employee is not None}
         rule = rule_for(submission, unit_ids=unit_ids, rules=self.rules)
         due = timezone.localdate(submission.received_at) + timedelta(days=rule.due_days)
-        commendation = None
+        commendation, commendation_notices = None, []
         if submission.kind == Submission.Kind.COMPLAINT:
             case = Case(
                 submission=submission,
@@ -223,14 +223,15 @@ class _Routing:
             # A confident roster match names the employee at once, and the commendation goes
             # to them and their supervisor with the acknowledgement.
             named = next((p for p in involved if p.employee is not None), None)
-            confident = named is not None and named.match_state == named.MatchState.MATCHED
-            commendation = commendation_for(
-                submission=submission,
-                rule=rule,
-                employee=named.employee if confident and named is not None else None,
+            employee = (
+                named.employee
+                if named is not None and named.match_state == named.MatchState.MATCHED
+                else None
             )
+            commendation = commendation_for(submission=submission, rule=rule, employee=employee)
+            commendation_notices = commendation_notices_build(commendation=commendation)
         notices = [
-            *(commendation_notices_build(commendation=commendation) if commendation else []),
+            *commendation_notices,
             notice_build_to_submitter(submission=submission, kind=Notice.Kind.ACKNOWLEDGEMENT),
             *self._queue_alerts(submission, rule.queue),
         ]
